@@ -1,0 +1,266 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, one, rows } from '../../platform/db/index.ts';
+import type { Offer, OfferInput } from './model.ts';
+
+interface OfferRow {
+  id: string;
+  city_id: number | null;
+  city: string | null;
+  slug: string;
+  kind: Offer['kind'];
+  status: Offer['status'];
+  title: string;
+  summary: string;
+  body: string;
+  easy_language: string;
+  categories: string[];
+  life_situations: string[];
+  target_groups: string[];
+  tags: string[];
+  provider: string;
+  contact: Offer['contact'];
+  address: Offer['address'];
+  lat: number | null;
+  lon: number | null;
+  opening_hours: string | null;
+  accessibility: Offer['accessibility'];
+  online_service_url: string | null;
+  leika_key: string | null;
+  last_reviewed: string | Date | null;
+  created_at: Date;
+  updated_at: Date;
+  published_at: Date | null;
+}
+
+const dateOnly = (d: string | Date | null): string | null =>
+  d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10);
+
+export function toOffer(r: OfferRow): Offer {
+  return {
+    id: r.id,
+    cityId: r.city_id,
+    city: r.city,
+    slug: r.slug,
+    kind: r.kind,
+    status: r.status,
+    title: r.title,
+    summary: r.summary,
+    body: r.body,
+    easyLanguage: r.easy_language,
+    categories: r.categories as Offer['categories'],
+    lifeSituations: r.life_situations as Offer['lifeSituations'],
+    targetGroups: r.target_groups as Offer['targetGroups'],
+    tags: r.tags,
+    provider: r.provider,
+    contact: r.contact,
+    address: r.address,
+    location: r.lat !== null && r.lon !== null ? { lat: r.lat, lon: r.lon } : null,
+    openingHours: r.opening_hours,
+    accessibility: r.accessibility,
+    onlineServiceUrl: r.online_service_url,
+    leikaKey: r.leika_key,
+    lastReviewed: dateOnly(r.last_reviewed),
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+    publishedAt: r.published_at ? new Date(r.published_at) : null,
+  };
+}
+
+export const OFFER_COLUMNS = sql`o.id, o.city_id, c.slug AS city, o.slug, o.kind, o.status, o.title, o.summary, o.body,
+  o.easy_language, o.categories, o.life_situations, o.target_groups, o.tags, o.provider, o.contact, o.address,
+  ST_Y(o.location) AS lat, ST_X(o.location) AS lon, o.opening_hours, o.accessibility, o.online_service_url,
+  o.leika_key, o.last_reviewed::text AS last_reviewed, o.created_at, o.updated_at, o.published_at`;
+
+export async function selectOffer(db: Db, where: SQL): Promise<Offer | undefined> {
+  const r = await one<OfferRow>(
+    db,
+    sql`SELECT ${OFFER_COLUMNS} FROM offers o LEFT JOIN cities c ON c.id = o.city_id WHERE ${where}`,
+  );
+  return r && toOffer(r);
+}
+
+export async function selectOffers(
+  db: Db,
+  where: SQL,
+  orderLimit: SQL = sql`ORDER BY o.title`,
+): Promise<Offer[]> {
+  const r = await rows<OfferRow>(
+    db,
+    sql`SELECT ${OFFER_COLUMNS} FROM offers o LEFT JOIN cities c ON c.id = o.city_id WHERE ${where} ${orderLimit}`,
+  );
+  return r.map(toOffer);
+}
+
+function arr(values: string[]) {
+  // One array parameter: a bare JS array would expand to a row of parameters.
+  return sql`${sql.param(values)}::text[]`;
+}
+
+function point(location: OfferInput['location']) {
+  return location ? sql`ST_SetSRID(ST_MakePoint(${location.lon}, ${location.lat}), 4326)` : sql`NULL`;
+}
+
+export async function insertOffer(
+  db: Db,
+  cityId: number | null,
+  o: OfferInput,
+  keywords: string,
+): Promise<string> {
+  const r = await one<{ id: string }>(
+    db,
+    sql`INSERT INTO offers (city_id, slug, kind, status, title, summary, body, easy_language, categories, life_situations,
+        target_groups, tags, provider, contact, address, location, opening_hours, accessibility, online_service_url,
+        leika_key, last_reviewed, keywords, published_at)
+      VALUES (${cityId}, ${o.slug}, ${o.kind}, ${o.status}, ${o.title}, ${o.summary}, ${o.body}, ${o.easyLanguage},
+        ${arr(o.categories)}, ${arr(o.lifeSituations)}, ${arr(o.targetGroups)}, ${arr(o.tags)}, ${o.provider},
+        ${JSON.stringify(o.contact)}::jsonb, ${o.address ? JSON.stringify(o.address) : null}::jsonb, ${point(o.location)},
+        ${o.openingHours}, ${JSON.stringify(o.accessibility)}::jsonb, ${o.onlineServiceUrl}, ${o.leikaKey},
+        ${o.lastReviewed}::date, ${keywords}, ${o.status === 'published' ? sql`now()` : sql`NULL`})
+      RETURNING id`,
+  );
+  return r!.id;
+}
+
+export async function updateOfferRow(db: Db, id: string, o: OfferInput, keywords: string): Promise<void> {
+  await db.execute(sql`UPDATE offers SET slug = ${o.slug}, kind = ${o.kind}, status = ${o.status}, title = ${o.title},
+      summary = ${o.summary}, body = ${o.body}, easy_language = ${o.easyLanguage}, categories = ${arr(o.categories)},
+      life_situations = ${arr(o.lifeSituations)}, target_groups = ${arr(o.targetGroups)}, tags = ${arr(o.tags)},
+      provider = ${o.provider}, contact = ${JSON.stringify(o.contact)}::jsonb,
+      address = ${o.address ? JSON.stringify(o.address) : null}::jsonb, location = ${point(o.location)},
+      opening_hours = ${o.openingHours}, accessibility = ${JSON.stringify(o.accessibility)}::jsonb,
+      online_service_url = ${o.onlineServiceUrl}, leika_key = ${o.leikaKey}, last_reviewed = ${o.lastReviewed}::date,
+      keywords = ${keywords}, updated_at = now(),
+      published_at = CASE WHEN ${o.status} = 'published' THEN coalesce(published_at, now()) ELSE NULL END
+    WHERE id = ${id}`);
+}
+
+export async function deleteOfferRow(db: Db, id: string): Promise<void> {
+  await db.execute(sql`DELETE FROM offers WHERE id = ${id}`);
+}
+
+export async function slugTaken(
+  db: Db,
+  cityId: number | null,
+  slug: string,
+  exceptId?: string,
+): Promise<boolean> {
+  const r = await one(
+    db,
+    sql`SELECT 1 FROM offers WHERE coalesce(city_id, 0) = ${cityId ?? 0} AND slug = ${slug}
+      ${exceptId ? sql`AND id <> ${exceptId}` : sql``}`,
+  );
+  return Boolean(r);
+}
+
+/** Whether a point lies inside the city (or, for region offers, inside any city of the region). */
+export async function pointInCity(db: Db, cityId: number | null, lon: number, lat: number): Promise<boolean> {
+  const r = await one(
+    db,
+    sql`SELECT 1 FROM cities WHERE ${cityId === null ? sql`TRUE` : sql`id = ${cityId}`}
+      AND ST_Contains(boundary, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)) LIMIT 1`,
+  );
+  return Boolean(r);
+}
+
+// ---- search ----
+
+export interface SearchFilter {
+  q: string;
+  /** Restrict to one city; region-wide offers are included. */
+  cityId: number | undefined;
+  kinds: string[];
+  categories: string[];
+  lifeSituations: string[];
+  online: boolean;
+  /** Include drafts (staff lists). */
+  includeDrafts: boolean;
+  /** Only these ids (used by "open now"). */
+  ids?: string[];
+}
+
+/**
+ * The WHERE clause of a search. `textMatch` is the full-text query of f.q when the caller computed it
+ * once already (searchPage); by default it is computed in a scalar subquery, once per statement.
+ */
+export function filterSql(f: SearchFilter, textMatch?: SQL): SQL {
+  const parts: SQL[] = [f.includeDrafts ? sql`TRUE` : sql`o.status = 'published'`];
+  if (f.cityId !== undefined) parts.push(sql`(o.city_id = ${f.cityId} OR o.city_id IS NULL)`);
+  if (f.kinds.length) parts.push(sql`o.kind = ANY(${arr(f.kinds)})`);
+  if (f.categories.length) parts.push(sql`o.categories && ${arr(f.categories)}`);
+  if (f.lifeSituations.length) parts.push(sql`o.life_situations && ${arr(f.lifeSituations)}`);
+  if (f.online) parts.push(sql`o.online_service_url IS NOT NULL`);
+  if (f.ids) parts.push(sql`o.id = ANY(${sql.param(f.ids)}::uuid[])`);
+  if (f.q) {
+    // German full text; typos and compounds through the dictionary of offer words (migration 0007),
+    // so matching always runs on the GIN index, never as trigram similarity against every offer.
+    parts.push(sql`o.search @@ ${textMatch ?? sql`(SELECT match FROM offer_search_query(${f.q}))`}`);
+  }
+  return sql.join(parts, sql` AND `);
+}
+
+export interface SearchPageRow extends OfferRow {
+  rank: number;
+  total: number;
+}
+
+export async function searchPage(
+  db: Db,
+  f: SearchFilter,
+  limit: number,
+  offset: number,
+): Promise<{ offers: Offer[]; total: number }> {
+  // Rank and count over narrow rows, then read the full rows of this page only: at 20,000 offers the
+  // window over every match with all columns cost more than the search itself. The search text's
+  // queries are computed once (CTE); o.id makes the order total, so pages neither overlap nor skip.
+  const query = f.q
+    ? sql`query AS MATERIALIZED (SELECT match, rank FROM offer_search_query(${f.q})),`
+    : sql``;
+  const rank = f.q ? sql`ts_rank_cd(o.search, (SELECT rank FROM query), 32)` : sql`0`;
+  const r = await rows<SearchPageRow>(
+    db,
+    sql`WITH ${query} page AS (
+        SELECT o.id, o.title, ${rank} AS rank, count(*) OVER ()::int AS total
+        FROM offers o WHERE ${filterSql(f, sql`(SELECT match FROM query)`)}
+        ORDER BY rank DESC, o.title, o.id
+        LIMIT ${limit} OFFSET ${offset})
+      SELECT ${OFFER_COLUMNS}, page.rank, page.total
+      FROM page JOIN offers o ON o.id = page.id LEFT JOIN cities c ON c.id = o.city_id
+      ORDER BY page.rank DESC, page.title, page.id`,
+  );
+  if (r.length === 0 && offset > 0) {
+    const c = await one<{ total: number }>(
+      db,
+      sql`SELECT count(*)::int AS total FROM offers o WHERE ${filterSql(f)}`,
+    );
+    return { offers: [], total: c?.total ?? 0 };
+  }
+  return { offers: r.map(toOffer), total: r[0]?.total ?? 0 };
+}
+
+/** Candidate ids with opening hours, for the "open now" filter evaluated in the service. */
+export async function openingHoursCandidates(
+  db: Db,
+  f: SearchFilter,
+): Promise<{ id: string; opening_hours: string }[]> {
+  return rows(
+    db,
+    sql`SELECT o.id, o.opening_hours FROM offers o WHERE ${filterSql(f)} AND o.opening_hours IS NOT NULL`,
+  );
+}
+
+export interface FacetRow {
+  facet: 'city' | 'kind' | 'category' | 'life';
+  value: string | null;
+  count: number;
+}
+
+export async function facetCounts(db: Db, f: SearchFilter): Promise<FacetRow[]> {
+  return rows<FacetRow>(
+    db,
+    sql`WITH m AS (SELECT o.city_id, o.kind, o.categories, o.life_situations FROM offers o WHERE ${filterSql(f)})
+      SELECT 'city' AS facet, c.slug AS value, count(*)::int AS count FROM m LEFT JOIN cities c ON c.id = m.city_id GROUP BY c.slug
+      UNION ALL SELECT 'kind', kind, count(*)::int FROM m GROUP BY kind
+      UNION ALL SELECT 'category', x, count(*)::int FROM m, unnest(m.categories) x GROUP BY x
+      UNION ALL SELECT 'life', x, count(*)::int FROM m, unnest(m.life_situations) x GROUP BY x`,
+  );
+}

@@ -1,0 +1,255 @@
+import { sql } from 'drizzle-orm';
+import { audit } from '../../platform/audit/service.ts';
+import { hasRole } from '../../platform/auth/service.ts';
+import type { Db } from '../../platform/db/index.ts';
+import { forbidden, HttpError, notFound } from '../../platform/http/errors.ts';
+import type { CurrentUser } from '../../platform/web/context.ts';
+import { type Offer, type OfferInput, validateOfferInput } from './model.ts';
+import { isOpenAt } from './opening-hours.ts';
+import * as q from './queries.ts';
+import { keywordsFor } from './taxonomy.ts';
+
+export type { Offer, OfferInput } from './model.ts';
+
+export interface SearchParams {
+  q?: string;
+  cityId?: number;
+  kinds?: string[];
+  categories?: string[];
+  lifeSituations?: string[];
+  openNow?: boolean;
+  online?: boolean;
+  page?: number;
+  perPage?: number;
+  includeDrafts?: boolean;
+  now?: Date;
+}
+
+export interface Facets {
+  city: Record<string, number>;
+  kind: Record<string, number>;
+  category: Record<string, number>;
+  life: Record<string, number>;
+}
+
+export interface SearchResult {
+  offers: Offer[];
+  total: number;
+  page: number;
+  perPage: number;
+  pages: number;
+  facets: Facets;
+}
+
+export const MAX_PER_PAGE = 100;
+const MAX_QUERY = 200;
+
+/** Search over published offers: German full text, typo tolerance, facets, paging. */
+export async function searchOffers(db: Db, params: SearchParams): Promise<SearchResult> {
+  const perPage = Math.min(Math.max(params.perPage ?? 20, 1), MAX_PER_PAGE);
+  const page = Math.max(params.page ?? 1, 1);
+  const filter: q.SearchFilter = {
+    q: (params.q ?? '').trim().slice(0, MAX_QUERY),
+    cityId: params.cityId,
+    kinds: params.kinds ?? [],
+    categories: params.categories ?? [],
+    lifeSituations: params.lifeSituations ?? [],
+    online: params.online ?? false,
+    includeDrafts: params.includeDrafts ?? false,
+  };
+  if (params.openNow) {
+    // Opening hours are rules, not data SQL can compare: evaluate them here, then filter by id.
+    const now = params.now ?? new Date();
+    const candidates = await q.openingHoursCandidates(db, filter);
+    filter.ids = candidates.filter((c) => isOpenAt(c.opening_hours, now)).map((c) => c.id);
+  }
+  const [{ offers, total }, facetRows] = await Promise.all([
+    q.searchPage(db, filter, perPage, (page - 1) * perPage),
+    q.facetCounts(db, filter),
+  ]);
+  const facets: Facets = { city: {}, kind: {}, category: {}, life: {} };
+  for (const r of facetRows) facets[r.facet][r.value ?? 'region'] = r.count;
+  return { offers, total, page, perPage, pages: Math.max(1, Math.ceil(total / perPage)), facets };
+}
+
+export async function getOffer(db: Db, id: string): Promise<Offer | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  return q.selectOffer(db, sql`o.id = ${id}`);
+}
+
+export async function getOfferBySlug(
+  db: Db,
+  cityId: number | null,
+  slug: string,
+): Promise<Offer | undefined> {
+  return q.selectOffer(db, sql`coalesce(o.city_id, 0) = ${cityId ?? 0} AND o.slug = ${slug}`);
+}
+
+export async function listOffersForStaff(db: Db, cityIds: number[] | 'all', search = ''): Promise<Offer[]> {
+  const scope =
+    cityIds === 'all'
+      ? sql`TRUE`
+      : sql`(o.city_id = ANY(${sql.param(cityIds.length ? cityIds : [-1])}::int[]))`;
+  const text = search ? sql`AND (o.title ILIKE ${`%${search}%`} OR o.slug ILIKE ${`%${search}%`})` : sql``;
+  return q.selectOffers(db, sql`${scope} ${text}`, sql`ORDER BY c.slug NULLS FIRST, o.title LIMIT 500`);
+}
+
+/** Published offers of a city (and the region), for exports and the life-situation pages. */
+export async function listPublished(db: Db, cityId: number | null, lifeSituation?: string): Promise<Offer[]> {
+  const scope = cityId === null ? sql`TRUE` : sql`(o.city_id = ${cityId} OR o.city_id IS NULL)`;
+  const life = lifeSituation ? sql`AND ${lifeSituation} = ANY(o.life_situations)` : sql``;
+  return q.selectOffers(db, sql`o.status = 'published' AND ${scope} ${life}`);
+}
+
+// ---- staff writes: role check, validation, audit, in one transaction ----
+
+/** Editors write in their city; region-wide offers need a region-wide editor. */
+export function canEdit(user: CurrentUser | undefined, cityId: number | null): boolean {
+  return hasRole(user, 'editor', cityId);
+}
+
+export class ValidationError extends HttpError {
+  constructor(readonly errors: Record<string, string>) {
+    super(422, 'Das Angebot enthält ungültige Angaben.', { errors });
+  }
+}
+
+async function checkRules(
+  db: Db,
+  cityId: number | null,
+  input: OfferInput,
+  exceptId?: string,
+): Promise<void> {
+  const errors: Record<string, string> = {};
+  if (await q.slugTaken(db, cityId, input.slug, exceptId)) {
+    errors.slug = 'Dieses URL-Kürzel ist in dieser Stadt schon vergeben. Wählen Sie ein anderes.';
+  }
+  if (input.location && !(await q.pointInCity(db, cityId, input.location.lon, input.location.lat))) {
+    errors.location = 'Die Lage liegt außerhalb des Stadtgebiets. Prüfen Sie Breiten- und Längengrad.';
+  }
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+}
+
+export function parseOfferInput(raw: unknown): OfferInput {
+  const result = validateOfferInput(raw);
+  if (result.errors) throw new ValidationError(result.errors);
+  return result.value;
+}
+
+export async function createOffer(
+  db: Db,
+  actor: CurrentUser | undefined,
+  cityId: number | null,
+  raw: unknown,
+): Promise<Offer> {
+  if (!canEdit(actor, cityId)) throw forbidden('Sie dürfen in dieser Stadt keine Angebote anlegen.');
+  const input = parseOfferInput(raw);
+  return db.transaction(async (tx) => {
+    await checkRules(tx, cityId, input);
+    const id = await q.insertOffer(tx, cityId, input, keywordsFor(input.categories, input.lifeSituations));
+    await audit(tx, {
+      actorId: actor?.id,
+      cityId,
+      action: 'offer.create',
+      entityType: 'offer',
+      entityId: id,
+      details: { title: input.title, status: input.status },
+    });
+    return (await getOffer(tx, id))!;
+  });
+}
+
+export async function updateOffer(
+  db: Db,
+  actor: CurrentUser | undefined,
+  id: string,
+  raw: unknown,
+): Promise<Offer> {
+  const existing = await getOffer(db, id);
+  if (!existing) throw notFound('Angebot nicht gefunden');
+  if (!canEdit(actor, existing.cityId)) throw forbidden('Sie dürfen Angebote dieser Stadt nicht ändern.');
+  const input = parseOfferInput(raw);
+  return db.transaction(async (tx) => {
+    await checkRules(tx, existing.cityId, input, id);
+    await q.updateOfferRow(tx, id, input, keywordsFor(input.categories, input.lifeSituations));
+    const changed = (Object.keys(input) as (keyof OfferInput)[]).filter(
+      (k) => JSON.stringify(input[k]) !== JSON.stringify(existing[k]),
+    );
+    await audit(tx, {
+      actorId: actor?.id,
+      cityId: existing.cityId,
+      action: 'offer.update',
+      entityType: 'offer',
+      entityId: id,
+      details: { changed },
+    });
+    return (await getOffer(tx, id))!;
+  });
+}
+
+export async function setOfferStatus(
+  db: Db,
+  actor: CurrentUser | undefined,
+  id: string,
+  status: 'draft' | 'published',
+): Promise<Offer> {
+  const existing = await getOffer(db, id);
+  if (!existing) throw notFound('Angebot nicht gefunden');
+  const { id: _id, cityId: _c, city: _s, createdAt: _a, updatedAt: _u, publishedAt: _p, ...input } = existing;
+  return updateOffer(db, actor, id, { ...input, status });
+}
+
+export async function deleteOffer(db: Db, actor: CurrentUser | undefined, id: string): Promise<void> {
+  const existing = await getOffer(db, id);
+  if (!existing) throw notFound('Angebot nicht gefunden');
+  if (!canEdit(actor, existing.cityId)) throw forbidden('Sie dürfen Angebote dieser Stadt nicht löschen.');
+  await db.transaction(async (tx) => {
+    await q.deleteOfferRow(tx, id);
+    await audit(tx, {
+      actorId: actor?.id,
+      cityId: existing.cityId,
+      action: 'offer.delete',
+      entityType: 'offer',
+      entityId: id,
+      details: { title: existing.title },
+    });
+  });
+}
+
+/**
+ * Seeding and imports by the system (no actor): same validation, no role check. Bulk callers may pass
+ * the offer already stored under the slug (null: none) to save a lookup per record.
+ */
+export async function upsertOfferAsSystem(
+  db: Db,
+  cityId: number | null,
+  raw: unknown,
+  known?: Offer | null,
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const input = parseOfferInput(raw);
+  const existing = known === undefined ? await getOfferBySlug(db, cityId, input.slug) : known;
+  if (existing) {
+    const { id, cityId: _c, city: _s, createdAt: _a, updatedAt: _u, publishedAt: _p, ...current } = existing;
+    if (JSON.stringify(normalise(current)) === JSON.stringify(normalise(input))) return 'unchanged';
+    await checkRules(db, cityId, input, id);
+    await q.updateOfferRow(db, id, input, keywordsFor(input.categories, input.lifeSituations));
+    return 'updated';
+  }
+  await checkRules(db, cityId, input);
+  await q.insertOffer(db, cityId, input, keywordsFor(input.categories, input.lifeSituations));
+  return 'created';
+}
+
+/** Key order differs between input and jsonb: compare a canonical form. */
+function normalise(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalise);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, normalise(v)]),
+    );
+  }
+  return value;
+}
