@@ -28,18 +28,21 @@ export function parseOpeningHours(value: string): Parsed | null {
   return parsed;
 }
 
+// Building an Intl formatter costs far more than using one: make it once.
+const BERLIN = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Berlin',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
 /** Times are evaluated in Europe/Berlin, whatever the server's zone. */
 function berlinWallClock(now: Date): Date {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Berlin',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
+  const parts = BERLIN.formatToParts(now);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return new Date(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
 }
@@ -55,4 +58,10 @@ export function isOpenAt(value: string | null, now = new Date()): boolean | unde
 export function nextChange(value: string | null, now = new Date()): Date | undefined {
   if (!value) return undefined;
   return parseOpeningHours(value)?.getNextChange(berlinWallClock(now)) ?? undefined;
+}
+
+/** The rules among `rules` that are open at `now` (each rule parsed and evaluated once). */
+export function openRules(rules: string[], now = new Date()): string[] {
+  const at = berlinWallClock(now);
+  return rules.filter((r) => parseOpeningHours(r)?.getState(at) === true);
 }

@@ -174,8 +174,8 @@ export interface SearchFilter {
   online: boolean;
   /** Include drafts (staff lists). */
   includeDrafts: boolean;
-  /** Only these ids (used by "open now"). */
-  ids?: string[];
+  /** Only offers with one of these opening-hours rules (used by "open now"). */
+  openingHours?: string[];
 }
 
 /**
@@ -189,7 +189,7 @@ export function filterSql(f: SearchFilter, textMatch?: SQL): SQL {
   if (f.categories.length) parts.push(sql`o.categories && ${arr(f.categories)}`);
   if (f.lifeSituations.length) parts.push(sql`o.life_situations && ${arr(f.lifeSituations)}`);
   if (f.online) parts.push(sql`o.online_service_url IS NOT NULL`);
-  if (f.ids) parts.push(sql`o.id = ANY(${sql.param(f.ids)}::uuid[])`);
+  if (f.openingHours) parts.push(sql`o.opening_hours = ANY(${arr(f.openingHours)})`);
   if (f.q) {
     // German full text; typos and compounds through the dictionary of offer words (migration 0007),
     // so matching always runs on the GIN index, never as trigram similarity against every offer.
@@ -200,52 +200,39 @@ export function filterSql(f: SearchFilter, textMatch?: SQL): SQL {
 
 export interface SearchPageRow extends OfferRow {
   rank: number;
-  total: number;
 }
 
-export async function searchPage(
-  db: Db,
-  f: SearchFilter,
-  limit: number,
-  offset: number,
-): Promise<{ offers: Offer[]; total: number }> {
-  // Rank and count over narrow rows, then read the full rows of this page only: at 20,000 offers the
-  // window over every match with all columns cost more than the search itself. The search text's
-  // queries are computed once (CTE); o.id makes the order total, so pages neither overlap nor skip.
+/** One page of matches; the total comes from the facet counts (their sum over cities). */
+export async function searchPage(db: Db, f: SearchFilter, limit: number, offset: number): Promise<Offer[]> {
+  // Rank over narrow rows, then read the full rows of this page only. The search text's queries are
+  // computed once (CTE); o.id makes the order total, so pages neither overlap nor skip. Without a
+  // search text the order is by title, which the partial index offers_published_title_idx serves.
   const query = f.q
     ? sql`query AS MATERIALIZED (SELECT match, rank FROM offer_search_query(${f.q})),`
     : sql``;
   const rank = f.q ? sql`ts_rank_cd(o.search, (SELECT rank FROM query), 32)` : sql`0`;
+  const order = f.q ? sql`rank DESC, o.title, o.id` : sql`o.title, o.id`;
   const r = await rows<SearchPageRow>(
     db,
     sql`WITH ${query} page AS (
-        SELECT o.id, o.title, ${rank} AS rank, count(*) OVER ()::int AS total
-        FROM offers o WHERE ${filterSql(f, sql`(SELECT match FROM query)`)}
-        ORDER BY rank DESC, o.title, o.id
+        SELECT o.id, o.title, ${rank} AS rank
+        FROM offers o WHERE ${filterSql(f, f.q ? sql`(SELECT match FROM query)` : undefined)}
+        ORDER BY ${order}
         LIMIT ${limit} OFFSET ${offset})
-      SELECT ${OFFER_COLUMNS}, page.rank, page.total
+      SELECT ${OFFER_COLUMNS}, page.rank
       FROM page JOIN offers o ON o.id = page.id LEFT JOIN cities c ON c.id = o.city_id
       ORDER BY page.rank DESC, page.title, page.id`,
   );
-  if (r.length === 0 && offset > 0) {
-    const c = await one<{ total: number }>(
-      db,
-      sql`SELECT count(*)::int AS total FROM offers o WHERE ${filterSql(f)}`,
-    );
-    return { offers: [], total: c?.total ?? 0 };
-  }
-  return { offers: r.map(toOffer), total: r[0]?.total ?? 0 };
+  return r.map(toOffer);
 }
 
-/** Candidate ids with opening hours, for the "open now" filter evaluated in the service. */
-export async function openingHoursCandidates(
-  db: Db,
-  f: SearchFilter,
-): Promise<{ id: string; opening_hours: string }[]> {
-  return rows(
+/** The distinct opening-hours rules of the matching offers, for the "open now" filter. */
+export async function openingHoursRules(db: Db, f: SearchFilter): Promise<string[]> {
+  const r = await rows<{ opening_hours: string }>(
     db,
-    sql`SELECT o.id, o.opening_hours FROM offers o WHERE ${filterSql(f)} AND o.opening_hours IS NOT NULL`,
+    sql`SELECT DISTINCT o.opening_hours FROM offers o WHERE ${filterSql(f)} AND o.opening_hours IS NOT NULL`,
   );
+  return r.map((x) => x.opening_hours);
 }
 
 export interface FacetRow {

@@ -4,7 +4,7 @@ import { cityId, testDatabase } from '../../../test/helpers.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { isOpenAt } from './opening-hours.ts';
 import { seedDirectory } from './seed.ts';
-import { type Offer, type SearchParams, searchOffers } from './service.ts';
+import { type Offer, type SearchParams, searchOffers, upsertOfferAsSystem } from './service.ts';
 
 describe('directory search on the demo data', () => {
   let database: Database;
@@ -190,5 +190,40 @@ describe('directory search on the demo data', () => {
   test('drafts stay out of public search', async () => {
     const r = await all({});
     assert.ok(r.every((o) => o.status === 'published'));
+  });
+
+  test('cached facet counts and totals follow every write at once', async () => {
+    const before = await searchOffers(database.db, { cityId: aalen, categories: ['freizeit'] });
+    const again = await searchOffers(database.db, { cityId: aalen, categories: ['freizeit'], page: 2 });
+    assert.equal(again.total, before.total);
+    const offer = {
+      slug: 'boule-platz-stadtgarten',
+      kind: 'counselling',
+      title: 'Boule-Treff im Stadtgarten',
+      summary: 'Offener Boule-Treff für alle, jeden Mittwoch.',
+      body: '',
+      easyLanguage: '',
+      categories: ['freizeit'],
+      lifeSituations: [],
+      targetGroups: [],
+      tags: [],
+      provider: '',
+      contact: {},
+      address: null,
+      location: null,
+      openingHours: null,
+      accessibility: {},
+      onlineServiceUrl: null,
+      leikaKey: null,
+      lastReviewed: null,
+      status: 'published',
+    };
+    assert.equal(await upsertOfferAsSystem(database.db, aalen, offer), 'created');
+    const after = await searchOffers(database.db, { cityId: aalen, categories: ['freizeit'] });
+    assert.equal(after.total, before.total + 1);
+    assert.equal(after.facets.kind.counselling, (before.facets.kind.counselling ?? 0) + 1);
+    assert.equal(await upsertOfferAsSystem(database.db, aalen, { ...offer, status: 'draft' }), 'updated');
+    const hidden = await searchOffers(database.db, { cityId: aalen, categories: ['freizeit'] });
+    assert.equal(hidden.total, before.total);
   });
 });

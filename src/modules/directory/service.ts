@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/index.ts';
 import { forbidden, HttpError, notFound } from '../../platform/http/errors.ts';
 import type { CurrentUser } from '../../platform/web/context.ts';
 import { type Offer, type OfferInput, validateOfferInput } from './model.ts';
-import { isOpenAt } from './opening-hours.ts';
+import { openRules } from './opening-hours.ts';
 import * as q from './queries.ts';
 import { keywordsFor } from './taxonomy.ts';
 
@@ -44,6 +44,43 @@ export interface SearchResult {
 export const MAX_PER_PAGE = 100;
 const MAX_QUERY = 200;
 
+/**
+ * Facet counts (and the total, their sum over cities) depend on the filter, not on the page. Counting
+ * means reading every match, which for broad filters is most of the table: paging through a result
+ * and repeating popular filters reuse the counts instead. Writes through this service clear the
+ * cache at once; on other instances a change shows in the counts after FACET_TTL_MS at the latest.
+ */
+const FACET_TTL_MS = 60_000;
+const FACET_CACHE_MAX = 2_000;
+const facetCache = new WeakMap<Db, Map<string, { at: number; facets: Facets; total: number }>>();
+let facetGeneration = 0;
+
+/** Call after every write to offers, so cached facet counts are never older than that write. */
+export function offersChanged(): void {
+  facetGeneration++;
+}
+
+async function cachedFacets(db: Db, filter: q.SearchFilter): Promise<{ facets: Facets; total: number }> {
+  let cache = facetCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    facetCache.set(db, cache);
+  }
+  const key = `${facetGeneration}|${JSON.stringify(filter)}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < FACET_TTL_MS) return hit;
+  const facets: Facets = { city: {}, kind: {}, category: {}, life: {} };
+  let total = 0;
+  for (const r of await q.facetCounts(db, filter)) {
+    facets[r.facet][r.value ?? 'region'] = r.count;
+    if (r.facet === 'city') total += r.count;
+  }
+  if (cache.size >= FACET_CACHE_MAX) cache.clear();
+  const entry = { at: Date.now(), facets, total };
+  cache.set(key, entry);
+  return entry;
+}
+
 /** Search over published offers: German full text, typo tolerance, facets, paging. */
 export async function searchOffers(db: Db, params: SearchParams): Promise<SearchResult> {
   const perPage = Math.min(Math.max(params.perPage ?? 20, 1), MAX_PER_PAGE);
@@ -58,17 +95,14 @@ export async function searchOffers(db: Db, params: SearchParams): Promise<Search
     includeDrafts: params.includeDrafts ?? false,
   };
   if (params.openNow) {
-    // Opening hours are rules, not data SQL can compare: evaluate them here, then filter by id.
+    // Opening hours are rules, not data SQL can compare: evaluate each distinct rule once here, then
+    // filter by the rules that are open now (far fewer than the offers that use them).
     const now = params.now ?? new Date();
-    const candidates = await q.openingHoursCandidates(db, filter);
-    filter.ids = candidates.filter((c) => isOpenAt(c.opening_hours, now)).map((c) => c.id);
+    const rules = await q.openingHoursRules(db, filter);
+    filter.openingHours = openRules(rules, now);
   }
-  const [{ offers, total }, facetRows] = await Promise.all([
-    q.searchPage(db, filter, perPage, (page - 1) * perPage),
-    q.facetCounts(db, filter),
-  ]);
-  const facets: Facets = { city: {}, kind: {}, category: {}, life: {} };
-  for (const r of facetRows) facets[r.facet][r.value ?? 'region'] = r.count;
+  const { facets, total } = await cachedFacets(db, filter);
+  const offers = total > 0 ? await q.searchPage(db, filter, perPage, (page - 1) * perPage) : [];
   return { offers, total, page, perPage, pages: Math.max(1, Math.ceil(total / perPage)), facets };
 }
 
@@ -144,7 +178,7 @@ export async function createOffer(
 ): Promise<Offer> {
   if (!canEdit(actor, cityId)) throw forbidden('Sie dürfen in dieser Stadt keine Angebote anlegen.');
   const input = parseOfferInput(raw);
-  return db.transaction(async (tx) => {
+  const offer = await db.transaction(async (tx) => {
     await checkRules(tx, cityId, input);
     const id = await q.insertOffer(tx, cityId, input, keywordsFor(input.categories, input.lifeSituations));
     await audit(tx, {
@@ -157,6 +191,8 @@ export async function createOffer(
     });
     return (await getOffer(tx, id))!;
   });
+  offersChanged();
+  return offer;
 }
 
 export async function updateOffer(
@@ -169,7 +205,7 @@ export async function updateOffer(
   if (!existing) throw notFound('Angebot nicht gefunden');
   if (!canEdit(actor, existing.cityId)) throw forbidden('Sie dürfen Angebote dieser Stadt nicht ändern.');
   const input = parseOfferInput(raw);
-  return db.transaction(async (tx) => {
+  const offer = await db.transaction(async (tx) => {
     await checkRules(tx, existing.cityId, input, id);
     await q.updateOfferRow(tx, id, input, keywordsFor(input.categories, input.lifeSituations));
     const changed = (Object.keys(input) as (keyof OfferInput)[]).filter(
@@ -185,6 +221,8 @@ export async function updateOffer(
     });
     return (await getOffer(tx, id))!;
   });
+  offersChanged();
+  return offer;
 }
 
 export async function setOfferStatus(
@@ -214,6 +252,7 @@ export async function deleteOffer(db: Db, actor: CurrentUser | undefined, id: st
       details: { title: existing.title },
     });
   });
+  offersChanged();
 }
 
 /**
@@ -221,6 +260,17 @@ export async function deleteOffer(db: Db, actor: CurrentUser | undefined, id: st
  * the offer already stored under the slug (null: none) to save a lookup per record.
  */
 export async function upsertOfferAsSystem(
+  db: Db,
+  cityId: number | null,
+  raw: unknown,
+  known?: Offer | null,
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const result = await upsertOffer(db, cityId, raw, known);
+  if (result !== 'unchanged') offersChanged();
+  return result;
+}
+
+async function upsertOffer(
   db: Db,
   cityId: number | null,
   raw: unknown,
