@@ -12,3 +12,20 @@ export async function jpegWithExif(): Promise<Buffer> {
     .withExif({ IFD0: { Make: 'SecretCam', Model: 'Serial 12345', Copyright: 'Reporter Name' } })
     .toBuffer();
 }
+
+/**
+ * The chunk names of a WebP (RIFF) file. exifr cannot read WebP, so tests read the container
+ * themselves: pixels only means no EXIF, XMP or ICCP chunk.
+ */
+export function webpChunks(data: Buffer): string[] {
+  if (data.toString('latin1', 0, 4) !== 'RIFF' || data.toString('latin1', 8, 12) !== 'WEBP') {
+    throw new Error('not a WebP file');
+  }
+  const chunks: string[] = [];
+  for (let pos = 12; pos + 8 <= data.length; ) {
+    const size = data.readUInt32LE(pos + 4);
+    chunks.push(data.toString('latin1', pos, pos + 4).trim());
+    pos += 8 + size + (size % 2);
+  }
+  return chunks;
+}
