@@ -609,10 +609,18 @@ export function historyText(ctx: PageContext, h: HistoryRow): string {
       return L(ctx, 'Foto moderiert', 'Photo moderated');
     case 'text_hidden':
       return L(ctx, 'Beschreibung moderiert', 'Description moderated');
+    case 'photo_redacted':
+      return L(ctx, 'Foto teilweise geschwärzt', 'Photo partly blacked out');
+    case 'assigned':
+      return L(ctx, 'Zuweisung', 'Assignment');
+    case 'merged':
+      return L(ctx, 'Duplikat zusammengeführt', 'Duplicate merged');
     default:
       return h.kind;
   }
 }
+
+const PUBLIC_HISTORY = ['created', 'confirmed', 'status', 'reopened'];
 
 export function ReportPage(props: {
   ctx: PageContext;
@@ -628,9 +636,8 @@ export function ReportPage(props: {
   const { ctx, report: r } = props;
   const base = reportsBase(ctx);
   const title = `Nr. ${r.id}: ${r.categoryName}`;
-  const publicHistory = props.history.filter(
-    (h) => h.kind !== 'note' && h.kind !== 'photo_hidden' && h.kind !== 'text_hidden',
-  );
+  // A whitelist: staff entries (notes, assignment, merges, moderation) stay internal.
+  const publicHistory = props.history.filter((h) => PUBLIC_HISTORY.includes(h.kind));
   return (
     <Layout ctx={ctx} title={title} breadcrumbs={crumbs(ctx, `Nr. ${r.id}`)}>
       {props.confirmed && (
