@@ -361,6 +361,8 @@ export async function createReport(db: Db, input: NewReport): Promise<Created> {
   // Decode and re-encode before the transaction: slow work outside the lock, bad files refused early.
   const photos: StoredImage[] = [];
   for (const p of input.photos ?? []) {
+    const heic = await hevcMessage(p);
+    if (heic) throw unprocessable(heic, { photos: heic });
     try {
       photos.push(await intakeImage(p));
     } catch (err) {
@@ -409,6 +411,18 @@ export async function createReport(db: Db, input: NewReport): Promise<Created> {
     return id;
   });
   return { id: created, cityId: city.id, citySlug: city.slug, token, published, reporterToken };
+}
+
+/**
+ * HEIF photos decode here when they are AVIF-coded; iPhone HEIC photos are HEVC-coded, which the
+ * image library ships without (patents). Say so plainly instead of calling the file broken.
+ */
+export async function hevcMessage(photo: Buffer): Promise<string | undefined> {
+  const meta = await sharp(photo)
+    .metadata()
+    .catch(() => undefined);
+  if (meta?.format !== 'heif' || meta.compression !== 'hevc') return undefined;
+  return 'HEIC-Fotos im HEVC-Format (iPhone) können wir nicht lesen. Bitte senden Sie das Foto als JPEG – auf dem iPhone z. B. über „Teilen“ → „Optionen“ → „Am kompatibelsten“ oder Einstellungen → Kamera → Formate.';
 }
 
 /** "Already reported?": open reports of the same category within 50 m. */
