@@ -24,6 +24,7 @@ import {
   addInternalNote,
   assignableStaff,
   assignReport,
+  type CategoryRow,
   canHandle,
   canModerate,
   changeStatus,
@@ -47,6 +48,7 @@ import {
   setPhotoHidden,
   setTextHidden,
   TRANSITIONS,
+  updateCategory,
 } from './service.ts';
 
 const dt = (d: Date) =>
@@ -230,6 +232,10 @@ function QueuePage(props: {
         <p>
           <a href={ctx.href('/admin/maengel/api-schluessel')}>
             {L(ctx, 'Open311-API-Schlüssel verwalten', 'Manage Open311 API keys')}
+          </a>{' '}
+          ·{' '}
+          <a href={ctx.href('/admin/maengel/kategorien')}>
+            {L(ctx, 'Kategorien, Zuständigkeit und Fristen', 'Categories, departments and service levels')}
           </a>
         </p>
       )}
@@ -699,6 +705,137 @@ function AdminReportPage(props: {
   );
 }
 
+const adminCrumbs = (last: string, mid?: { label: string; href: string }) => [
+  { label: 'Verwaltung', href: '/admin/' },
+  { label: 'Mängelmelder', href: '/admin/maengel' },
+  ...(mid ? [mid] : []),
+  { label: last },
+];
+
+function CategoriesPage(props: { ctx: PageContext; categories: (CategoryRow & { city_name: string })[] }) {
+  const { ctx } = props;
+  const title = L(ctx, 'Kategorien, Zuständigkeit und Fristen', 'Categories, departments and service levels');
+  return (
+    <Layout ctx={ctx} title={title} admin breadcrumbs={adminCrumbs(title)}>
+      <h1 class="kern-heading-large">{title}</h1>
+      <TableWrap label={title}>
+        <table class="kern-table">
+          <caption class="sp-visually-hidden">{title}</caption>
+          <thead class="kern-table__head">
+            <tr class="kern-table__row">
+              <th class="kern-table__header" scope="col">
+                {L(ctx, 'Stadt', 'City')}
+              </th>
+              <th class="kern-table__header" scope="col">
+                {L(ctx, 'Kategorie', 'Category')}
+              </th>
+              <th class="kern-table__header" scope="col">
+                {L(ctx, 'Zuständige Stelle', 'Department')}
+              </th>
+              <th class="kern-table__header" scope="col">
+                {L(ctx, 'Eingangsbestätigung (Tage)', 'Acknowledge (days)')}
+              </th>
+              <th class="kern-table__header" scope="col">
+                {L(ctx, 'Erledigung (Tage)', 'Fix (days)')}
+              </th>
+              <th class="kern-table__header" scope="col">
+                {L(ctx, 'Aktiv', 'Active')}
+              </th>
+            </tr>
+          </thead>
+          <tbody class="kern-table__body">
+            {props.categories.map((c) => (
+              <tr class="kern-table__row" key={c.id}>
+                <td class="kern-table__cell">{c.city_name}</td>
+                <td class="kern-table__cell">
+                  <a href={ctx.href(`/admin/maengel/kategorien/${c.id}`)}>{c.name}</a>
+                </td>
+                <td class="kern-table__cell">{c.department}</td>
+                <td class="kern-table__cell">{c.ack_days}</td>
+                <td class="kern-table__cell">{c.sla_days}</td>
+                <td class="kern-table__cell">{c.active ? L(ctx, 'ja', 'yes') : L(ctx, 'nein', 'no')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+    </Layout>
+  );
+}
+
+function CategoryPage(props: {
+  ctx: PageContext;
+  category: CategoryRow & { city_name: string };
+  values: Record<string, string>;
+  errors: FieldErrors;
+}) {
+  const { ctx, category: c, values, errors } = props;
+  const title = `${c.name} (${c.city_name})`;
+  return (
+    <Layout
+      ctx={ctx}
+      title={title}
+      admin
+      breadcrumbs={adminCrumbs(c.name, {
+        label: L(ctx, 'Kategorien', 'Categories'),
+        href: '/admin/maengel/kategorien',
+      })}
+    >
+      <h1 class="kern-heading-large">{title}</h1>
+      <ErrorSummary ctx={ctx} errors={errors} />
+      <form method="post" action={ctx.href(`/admin/maengel/kategorien/${c.id}`)}>
+        <CsrfField ctx={ctx} />
+        <TextField
+          ctx={ctx}
+          name="name"
+          label={L(ctx, 'Name', 'Name')}
+          value={values.name ?? c.name}
+          error={errors.name}
+        />
+        <TextField
+          ctx={ctx}
+          name="department"
+          label={L(ctx, 'Zuständige Stelle', 'Department')}
+          value={values.department ?? c.department}
+          error={errors.department}
+        />
+        <TextField
+          ctx={ctx}
+          name="ackDays"
+          label={L(ctx, 'Frist bis zur Eingangsbestätigung (Tage)', 'Days to acknowledge')}
+          value={values.ackDays ?? String(c.ack_days)}
+          error={errors.ackDays}
+          inputMode="numeric"
+        />
+        <TextField
+          ctx={ctx}
+          name="slaDays"
+          label={L(ctx, 'Frist bis zur Erledigung (Tage)', 'Days to fix')}
+          value={values.slaDays ?? String(c.sla_days)}
+          error={errors.slaDays}
+          inputMode="numeric"
+        />
+        <div class="kern-form-check">
+          <input
+            class="kern-form-check__checkbox"
+            type="checkbox"
+            id="f-active"
+            name="active"
+            value="1"
+            checked={values.active !== undefined ? values.active === '1' : c.active}
+          />
+          <label class="kern-label" for="f-active">
+            {L(ctx, 'Im Meldeformular anbieten', 'Offer in the report form')}
+          </label>
+        </div>
+        <button class="kern-btn kern-btn--primary" type="submit">
+          <span class="kern-label">{L(ctx, 'Speichern', 'Save')}</span>
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
 function ApiKeysPage(props: {
   ctx: PageContext;
   keys: ApiKeyRow[];
@@ -1032,6 +1169,68 @@ export async function reportAdminRoutes(app: FastifyInstance) {
     if (!request.user) throw new HttpError(401, 'Bitte melden Sie sich an.');
     await setTextHidden(db, request.user, report.id, formString(request.body, 'hidden') !== 'false');
     return reply.redirect(`/admin/maengel/${report.id}`, 303);
+  });
+
+  // ---- categories: department and SLA per city (admins of the city) ----
+
+  async function adminCategories(request: FastifyRequest) {
+    const user = requireStaff(request, 'admin', 'any');
+    const own = citiesWithRole(user, 'admin');
+    const filter =
+      own === 'all' ? sql`TRUE` : sql`k.city_id = ANY(${sql.param(own.length ? own : [-1])}::int[])`;
+    return rows<CategoryRow & { city_name: string }>(
+      db,
+      sql`SELECT k.*, c.name AS city_name FROM report_categories k JOIN cities c ON c.id = k.city_id
+          WHERE ${filter} ORDER BY c.sort, c.id, k.sort, k.name`,
+    );
+  }
+
+  app.get('/admin/maengel/kategorien', async (request, reply) => {
+    const categories = await adminCategories(request);
+    return reply.page(h(CategoriesPage, { ctx: await request.pageContext(), categories }));
+  });
+
+  async function categoryFor(request: FastifyRequest, idText: string) {
+    const category = (await adminCategories(request)).find((c) => c.id === Number(idText));
+    if (!category) throw notFound('Diese Kategorie gibt es nicht.');
+    return category;
+  }
+
+  app.get<{ Params: { id: string } }>('/admin/maengel/kategorien/:id', async (request, reply) => {
+    const category = await categoryFor(request, request.params.id);
+    return reply.page(
+      h(CategoryPage, { ctx: await request.pageContext(), category, values: {}, errors: {} }),
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/maengel/kategorien/:id', async (request, reply) => {
+    const category = await categoryFor(request, request.params.id);
+    const values = {
+      name: formString(request.body, 'name'),
+      department: formString(request.body, 'department'),
+      ackDays: formString(request.body, 'ackDays'),
+      slaDays: formString(request.body, 'slaDays'),
+      active: formString(request.body, 'active') === '1' ? '1' : '0',
+    };
+    const int = (v: string) => (/^\s*\d{1,4}\s*$/.test(v) ? Number(v) : Number.NaN);
+    try {
+      await updateCategory(db, request.user, category.id, {
+        name: values.name,
+        department: values.department,
+        ackDays: int(values.ackDays),
+        slaDays: int(values.slaDays),
+        active: values.active === '1',
+      });
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode === 422 && err.details?.errors) {
+        return reply.page(
+          h(CategoryPage, { ctx: await request.pageContext(), category, values, errors: err.details.errors }),
+          422,
+        );
+      }
+      throw err;
+    }
+    return reply.redirect('/admin/maengel/kategorien', 303);
   });
 
   // ---- Open311 API keys (admins) ----

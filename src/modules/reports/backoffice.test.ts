@@ -154,6 +154,50 @@ describe('Mängelmelder: address search, support, assign, merge, redact over HTT
     assert.doesNotMatch(pub.body, /kollegin|Zugewiesen|zusammengeführt/);
   });
 
+  test('admins set department and SLA per category of their city; audited; others cannot', async () => {
+    const admin = await userAgent(t, [{ role: 'admin', city: 'aalen' }]);
+    const cat = (await one<{ id: number }>(
+      t.database.db,
+      sql`SELECT id FROM report_categories WHERE city_id = ${aalen.id} AND code = 'graffiti'`,
+    ))!;
+    const foreign = (await one<{ id: number }>(
+      t.database.db,
+      sql`SELECT k.id FROM report_categories k JOIN cities c ON c.id = k.city_id
+          WHERE c.slug = 'heidenheim' AND k.code = 'graffiti'`,
+    ))!;
+    const list = await t.app.inject({ url: '/admin/maengel/kategorien', headers: { cookie: admin.cookie } });
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, new RegExp(`/admin/maengel/kategorien/${cat.id}"`));
+    assert.doesNotMatch(list.body, new RegExp(`/admin/maengel/kategorien/${foreign.id}"`));
+    const url = `/admin/maengel/kategorien/${cat.id}`;
+    const data = {
+      _csrf: admin.csrf,
+      name: 'Graffiti',
+      department: 'Baubetriebshof',
+      ackDays: '2',
+      slaDays: '1',
+      active: '1',
+    };
+    const invalid = await post(url, data, admin.cookie);
+    assert.equal(invalid.statusCode, 422);
+    assert.match(invalid.body, /nicht kürzer sein/);
+    assert.equal((await post(url, { ...data, slaDays: '12' }, admin.cookie)).statusCode, 303);
+    const row = await one<{ department: string; sla_days: number }>(
+      t.database.db,
+      sql`SELECT department, sla_days FROM report_categories WHERE id = ${cat.id}`,
+    );
+    assert.deepEqual({ ...row }, { department: 'Baubetriebshof', sla_days: 12 });
+    const audit = await one<{ n: number }>(
+      t.database.db,
+      sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.category.update' AND entity_id = ${String(cat.id)}`,
+    );
+    assert.equal(audit!.n, 1);
+    const other = await post(`/admin/maengel/kategorien/${foreign.id}`, data, admin.cookie);
+    assert.equal(other.statusCode, 404);
+    const worker = await userAgent(t, [{ role: 'case_worker', city: 'aalen' }]);
+    assert.equal((await post(url, { ...data, _csrf: worker.csrf }, worker.cookie)).statusCode, 403);
+  });
+
   test('HEIF: AVIF-coded photos are accepted; only HEVC-coded HEIC gets its own message', async () => {
     const avif = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#36c' } })
       .avif()

@@ -1021,3 +1021,51 @@ export async function listPublicReports(
     return rest;
   });
 }
+
+// ---- categories: department and service levels per city (admins) ----
+
+export interface CategoryChange {
+  name: string;
+  department: string;
+  ackDays: number;
+  slaDays: number;
+  active: boolean;
+}
+
+export async function updateCategory(
+  db: Db,
+  user: CurrentUser | undefined,
+  id: number,
+  change: CategoryChange,
+): Promise<void> {
+  const c = await one<CategoryRow>(db, sql`SELECT * FROM report_categories WHERE id = ${id}`);
+  if (!c) throw notFound('Diese Kategorie gibt es nicht.');
+  if (!hasRole(user, 'admin', c.city_id)) throw forbidden('Nur Admins der Stadt ändern Kategorien.');
+  const errors: Record<string, string> = {};
+  const name = change.name.trim();
+  const department = change.department.trim();
+  if (name.length < 2 || name.length > 100) errors.name = 'Geben Sie einen Namen an (2 bis 100 Zeichen).';
+  if (department.length < 2 || department.length > 200)
+    errors.department = 'Geben Sie die zuständige Stelle an (2 bis 200 Zeichen).';
+  if (!Number.isInteger(change.ackDays) || change.ackDays < 1 || change.ackDays > 365)
+    errors.ackDays = 'Eine ganze Zahl von 1 bis 365 Tagen.';
+  if (!Number.isInteger(change.slaDays) || change.slaDays < 1 || change.slaDays > 365)
+    errors.slaDays = 'Eine ganze Zahl von 1 bis 365 Tagen.';
+  else if (!errors.ackDays && change.slaDays < change.ackDays)
+    errors.slaDays =
+      'Die Frist bis zur Erledigung darf nicht kürzer sein als die bis zur Eingangsbestätigung.';
+  if (Object.keys(errors).length) throw unprocessable('Die Kategorie wurde nicht gespeichert.', errors);
+  await db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    await tx.execute(sql`UPDATE report_categories SET name = ${name}, department = ${department},
+        ack_days = ${change.ackDays}, sla_days = ${change.slaDays}, active = ${change.active} WHERE id = ${id}`);
+    await audit(tx, {
+      actorId: user!.id,
+      cityId: c.city_id,
+      action: 'report.category.update',
+      entityType: 'report_category',
+      entityId: String(id),
+      details: { department, ackDays: change.ackDays, slaDays: change.slaDays, active: change.active },
+    });
+  });
+}
