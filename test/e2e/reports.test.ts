@@ -202,4 +202,24 @@ describe('Mängelmelder in the browser', { skip: skipReason, timeout: TIMEOUT },
     assert.match((await page.locator('.sp-history').textContent()) ?? '', /wieder aufgebrochen/);
     assert.deepEqual(e.thirdParty, [], 'no request to another host');
   });
+
+  test('axe: statistics, categories with their service levels, and a category form', async () => {
+    const admin = await userAgent(e.t, [{ role: 'admin', city: 'aalen' }]);
+    const page = await (await signedIn(e, admin)).newPage();
+    for (const path of ['/admin/maengel/statistik', '/admin/maengel/kategorien']) {
+      assert.equal((await page.goto(e.origin + path))?.status(), 200, path);
+      await assertAccessible(page, path);
+    }
+    await Promise.all([
+      page.waitForURL(/\/admin\/maengel\/kategorien\/\d+$/),
+      page.getByRole('link', { name: 'Schlagloch' }).first().click(),
+    ]);
+    await page.fill('#f-slaDays', '0');
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.getByRole('button', { name: 'Speichern' }).click(),
+    ]);
+    assert.ok(await page.locator('.sp-error-summary').isVisible(), 'the error summary is shown');
+    await assertAccessible(page, 'category form with errors');
+  });
 });

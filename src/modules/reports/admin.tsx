@@ -51,6 +51,21 @@ import {
   updateCategory,
 } from './service.ts';
 
+/** The header row of a staff table: one column header per label. */
+function TableHead(props: { cols: string[] }) {
+  return (
+    <thead class="kern-table__head">
+      <tr class="kern-table__row">
+        {props.cols.map((c) => (
+          <th class="kern-table__header" scope="col" key={c}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 const dt = (d: Date) =>
   new Intl.DateTimeFormat('de-DE', {
     dateStyle: 'short',
@@ -155,34 +170,18 @@ function StatsPage(props: { ctx: PageContext; rows: StatsRow[]; days: number }) 
       <TableWrap label={title}>
         <table class="kern-table">
           <caption class="sp-visually-hidden">{title}</caption>
-          <thead class="kern-table__head">
-            <tr class="kern-table__row">
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Stadt', 'City')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Kategorie', 'Category')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Gesamt', 'Total')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Offen', 'Open')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Erledigt', 'Fixed')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Median bis Eingangsbestätigung (Std.)', 'Median to acknowledge (h)')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Median bis erledigt (Tage)', 'Median to fix (days)')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Erledigt in der Frist', 'Fixed within SLA')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            cols={[
+              L(ctx, 'Stadt', 'City'),
+              L(ctx, 'Kategorie', 'Category'),
+              L(ctx, 'Gesamt', 'Total'),
+              L(ctx, 'Offen', 'Open'),
+              L(ctx, 'Erledigt', 'Fixed'),
+              L(ctx, 'Median bis Eingangsbestätigung (Std.)', 'Median to acknowledge (h)'),
+              L(ctx, 'Median bis erledigt (Tage)', 'Median to fix (days)'),
+              L(ctx, 'Erledigt in der Frist', 'Fixed within SLA'),
+            ]}
+          />
           <tbody class="kern-table__body">
             {props.rows.map((r) => (
               <tr class="kern-table__row" key={`${r.city_slug}-${r.category_name}`}>
@@ -299,34 +298,18 @@ function QueuePage(props: {
       <TableWrap label={title}>
         <table class="kern-table">
           <caption class="sp-visually-hidden">{title}</caption>
-          <thead class="kern-table__head">
-            <tr class="kern-table__row">
-              <th class="kern-table__header" scope="col">
-                Nr.
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Stadt', 'City')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Kategorie', 'Category')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Stelle', 'Department')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                Status
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Eingang', 'Received')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                SLA
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Zugewiesen', 'Assigned')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            cols={[
+              'Nr.',
+              L(ctx, 'Stadt', 'City'),
+              L(ctx, 'Kategorie', 'Category'),
+              L(ctx, 'Stelle', 'Department'),
+              'Status',
+              L(ctx, 'Eingang', 'Received'),
+              'SLA',
+              L(ctx, 'Zugewiesen', 'Assigned'),
+            ]}
+          />
           <tbody class="kern-table__body">
             {props.rows.map((r) => {
               const overdueAck = r.status === 'eingegangen' && new Date(r.ack_due) < now;
@@ -721,28 +704,16 @@ function CategoriesPage(props: { ctx: PageContext; categories: (CategoryRow & { 
       <TableWrap label={title}>
         <table class="kern-table">
           <caption class="sp-visually-hidden">{title}</caption>
-          <thead class="kern-table__head">
-            <tr class="kern-table__row">
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Stadt', 'City')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Kategorie', 'Category')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Zuständige Stelle', 'Department')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Eingangsbestätigung (Tage)', 'Acknowledge (days)')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Erledigung (Tage)', 'Fix (days)')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Aktiv', 'Active')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            cols={[
+              L(ctx, 'Stadt', 'City'),
+              L(ctx, 'Kategorie', 'Category'),
+              L(ctx, 'Zuständige Stelle', 'Department'),
+              L(ctx, 'Eingangsbestätigung (Tage)', 'Acknowledge (days)'),
+              L(ctx, 'Erledigung (Tage)', 'Fix (days)'),
+              L(ctx, 'Aktiv', 'Active'),
+            ]}
+          />
           <tbody class="kern-table__body">
             {props.categories.map((c) => (
               <tr class="kern-table__row" key={c.id}>

@@ -5,9 +5,9 @@ import { cookiesOf, form, type TestApp, testApp, userAgent } from '../../../test
 import { one, sql } from '../../platform/db/index.ts';
 import type { City } from '../../platform/tenancy/service.ts';
 import { seedDirectory } from '../directory/seed.ts';
-import { AALEN } from './fixtures.ts';
+import { AALEN, aalenReport } from './fixtures.ts';
 import { seedGazetteer } from './gazetteer.ts';
-import { createReport, hevcMessage, reportById, seedCategories } from './service.ts';
+import { hevcMessage, type NewReport, reportById, seedCategories } from './service.ts';
 
 /** HTTP paths added in the second step: address search, "me too", assign, merge, redact. */
 describe('Mängelmelder: address search, support, assign, merge, redact over HTTP', () => {
@@ -22,18 +22,8 @@ describe('Mängelmelder: address search, support, assign, merge, redact over HTT
   });
   after(async () => t.close());
 
-  const report = (description: string, extra: Record<string, unknown> = {}) =>
-    createReport(t.database.db, {
-      fallbackCity: aalen,
-      categoryCode: 'schlagloch',
-      description,
-      ...AALEN,
-      reporter: {},
-      source: 'web',
-      trusted: true,
-      baseUrl: '',
-      ...extra,
-    });
+  const report = (description: string, extra: Partial<NewReport> = {}) =>
+    aalenReport(t.database.db, aalen, description, extra);
 
   const post = (url: string, data: Record<string, string>, cookie: string) =>
     t.app.inject({

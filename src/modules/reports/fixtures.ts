@@ -1,5 +1,9 @@
 /** Test fixtures shared by this module's tests: points inside and outside the region, an image with EXIF. */
 import sharp from 'sharp';
+import type { Db } from '../../platform/db/index.ts';
+import type { City } from '../../platform/tenancy/service.ts';
+import type { CurrentUser } from '../../platform/web/context.ts';
+import { createReport, type NewReport } from './service.ts';
 
 export const AALEN = { lon: 10.0936, lat: 48.8378 };
 export const HEIDENHEIM = { lon: 10.1516, lat: 48.676 };
@@ -29,3 +33,30 @@ export function webpChunks(data: Buffer): string[] {
   }
   return chunks;
 }
+
+/** The signed-in user object the services receive, holding one role in one city. */
+export const staffUser = (
+  id: string,
+  cityId: number,
+  role = 'case_worker',
+  email = 'staff@example.org',
+): CurrentUser => ({
+  id,
+  email,
+  displayName: 'Sachbearbeitung',
+  roles: new Map([[cityId, new Set([role])]]),
+});
+
+/** A published Aalen pothole report at the city centre; `extra` overrides any field. */
+export const aalenReport = (db: Db, city: City, description: string, extra: Partial<NewReport> = {}) =>
+  createReport(db, {
+    fallbackCity: city,
+    categoryCode: 'schlagloch',
+    description,
+    ...AALEN,
+    reporter: {},
+    source: 'web',
+    trusted: true,
+    baseUrl: '',
+    ...extra,
+  });

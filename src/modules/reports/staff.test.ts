@@ -7,15 +7,15 @@ import { type Database, one, rows, sql } from '../../platform/db/index.ts';
 import type { HttpError } from '../../platform/http/errors.ts';
 import { type City, listCities } from '../../platform/tenancy/service.ts';
 import type { CurrentUser } from '../../platform/web/context.ts';
-import { AALEN } from './fixtures.ts';
+import { AALEN, aalenReport, staffUser } from './fixtures.ts';
 import {
   assignableStaff,
   assignReport,
   changeStatus,
-  createReport,
   followersOf,
   listPublicReports,
   mergeCandidates,
+  type NewReport,
   photoById,
   redactPhoto,
   reportById,
@@ -23,12 +23,7 @@ import {
   supportReport,
 } from './service.ts';
 
-const as = (id: string, cityId: number, role = 'case_worker', email = 'staff@example.org'): CurrentUser => ({
-  id,
-  email,
-  displayName: 'Sachbearbeitung',
-  roles: new Map([[cityId, new Set([role])]]),
-});
+const as = staffUser;
 
 describe('reports: assignment, merging, support, redaction', () => {
   let database: Database;
@@ -51,18 +46,8 @@ describe('reports: assignment, merging, support, redaction', () => {
     return u.id;
   }
 
-  const report = (description: string, extra: Record<string, unknown> = {}) =>
-    createReport(database.db, {
-      fallbackCity: aalen,
-      categoryCode: 'schlagloch',
-      description,
-      ...AALEN,
-      reporter: {},
-      source: 'web',
-      trusted: true,
-      baseUrl: base,
-      ...extra,
-    });
+  const report = (description: string, extra: Partial<NewReport> = {}) =>
+    aalenReport(database.db, aalen, description, { baseUrl: base, ...extra });
 
   before(async () => {
     database = await testDatabase();
