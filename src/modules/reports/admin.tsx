@@ -22,6 +22,9 @@ import { historyText, L, statusLabel } from './pages.tsx';
 import {
   type ApiKeyRow,
   addInternalNote,
+  assignableStaff,
+  assignReport,
+  type CategoryRow,
   canHandle,
   canModerate,
   changeStatus,
@@ -29,19 +32,39 @@ import {
   type HistoryRow,
   historyOf,
   listApiKeys,
+  mergeCandidates,
+  type NearbyRow,
   NOTE_TEMPLATES,
   OPEN_STATUSES,
   type PhotoMeta,
   photosOf,
   type ReportRow,
+  redactPhoto,
   reportById,
   revokeApiKey,
   STATUSES,
+  type StaffMember,
   type Status,
   setPhotoHidden,
   setTextHidden,
   TRANSITIONS,
+  updateCategory,
 } from './service.ts';
+
+/** The header row of a staff table: one column header per label. */
+function TableHead(props: { cols: string[] }) {
+  return (
+    <thead class="kern-table__head">
+      <tr class="kern-table__row">
+        {props.cols.map((c) => (
+          <th class="kern-table__header" scope="col" key={c}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
 
 const dt = (d: Date) =>
   new Intl.DateTimeFormat('de-DE', {
@@ -61,6 +84,7 @@ interface QueueRow {
   published_at: Date | null;
   ack_due: Date;
   fix_due: Date;
+  assignee_name: string | null;
 }
 
 async function queue(
@@ -68,6 +92,7 @@ async function queue(
   cityIds: number[] | 'all',
   status: string,
   department: string,
+  assigned: { mode: string; userId: string },
 ): Promise<QueueRow[]> {
   const cityFilter =
     cityIds === 'all'
@@ -79,10 +104,12 @@ async function queue(
     db,
     sql`SELECT r.id::int AS id, c.slug AS city_slug, k.name AS category_name, k.department, r.status, r.address,
           r.created_at, r.published_at, r.created_at + make_interval(days => k.ack_days) AS ack_due,
-          r.created_at + make_interval(days => k.sla_days) AS fix_due
+          r.created_at + make_interval(days => k.sla_days) AS fix_due, u.display_name AS assignee_name
         FROM reports r JOIN report_categories k ON k.id = r.category_id JOIN cities c ON c.id = r.city_id
+          LEFT JOIN users u ON u.id = r.assigned_to
         WHERE ${cityFilter} AND r.status = ANY(${sql.param(statuses)}::text[])
           ${department ? sql`AND k.department = ${department}` : sql``}
+          ${assigned.mode === 'mir' ? sql`AND r.assigned_to = ${assigned.userId}` : assigned.mode === 'niemand' ? sql`AND r.assigned_to IS NULL` : sql``}
         ORDER BY CASE r.status WHEN 'eingegangen' THEN 0 WHEN 'bestaetigt' THEN 1 WHEN 'in_bearbeitung' THEN 2 ELSE 3 END,
           r.created_at
         LIMIT 200`,
@@ -143,34 +170,18 @@ function StatsPage(props: { ctx: PageContext; rows: StatsRow[]; days: number }) 
       <TableWrap label={title}>
         <table class="kern-table">
           <caption class="sp-visually-hidden">{title}</caption>
-          <thead class="kern-table__head">
-            <tr class="kern-table__row">
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Stadt', 'City')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Kategorie', 'Category')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Gesamt', 'Total')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Offen', 'Open')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Erledigt', 'Fixed')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Median bis Eingangsbestätigung (Std.)', 'Median to acknowledge (h)')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Median bis erledigt (Tage)', 'Median to fix (days)')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Erledigt in der Frist', 'Fixed within SLA')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            cols={[
+              L(ctx, 'Stadt', 'City'),
+              L(ctx, 'Kategorie', 'Category'),
+              L(ctx, 'Gesamt', 'Total'),
+              L(ctx, 'Offen', 'Open'),
+              L(ctx, 'Erledigt', 'Fixed'),
+              L(ctx, 'Median bis Eingangsbestätigung (Std.)', 'Median to acknowledge (h)'),
+              L(ctx, 'Median bis erledigt (Tage)', 'Median to fix (days)'),
+              L(ctx, 'Erledigt in der Frist', 'Fixed within SLA'),
+            ]}
+          />
           <tbody class="kern-table__body">
             {props.rows.map((r) => (
               <tr class="kern-table__row" key={`${r.city_slug}-${r.category_name}`}>
@@ -199,6 +210,7 @@ function QueuePage(props: {
   status: string;
   department: string;
   departments: string[];
+  assigned: string;
   now: Date;
   isAdmin: boolean;
 }) {
@@ -219,6 +231,10 @@ function QueuePage(props: {
         <p>
           <a href={ctx.href('/admin/maengel/api-schluessel')}>
             {L(ctx, 'Open311-API-Schlüssel verwalten', 'Manage Open311 API keys')}
+          </a>{' '}
+          ·{' '}
+          <a href={ctx.href('/admin/maengel/kategorien')}>
+            {L(ctx, 'Kategorien, Zuständigkeit und Fristen', 'Categories, departments and service levels')}
           </a>
         </p>
       )}
@@ -258,6 +274,22 @@ function QueuePage(props: {
             </select>
           </div>
         </div>
+        <div class="kern-form-input">
+          <label class="kern-label" for="f-zugewiesen">
+            {L(ctx, 'Zugewiesen', 'Assigned')}
+          </label>
+          <div class="kern-form-input__select-wrapper">
+            <select class="kern-form-input__select" id="f-zugewiesen" name="zugewiesen">
+              <option value="">{L(ctx, 'egal', 'any')}</option>
+              <option value="mir" selected={props.assigned === 'mir'}>
+                {L(ctx, 'mir', 'to me')}
+              </option>
+              <option value="niemand" selected={props.assigned === 'niemand'}>
+                {L(ctx, 'niemandem', 'to nobody')}
+              </option>
+            </select>
+          </div>
+        </div>
         <button class="kern-btn kern-btn--secondary" type="submit">
           <span class="kern-label">{L(ctx, 'Filtern', 'Filter')}</span>
         </button>
@@ -266,31 +298,18 @@ function QueuePage(props: {
       <TableWrap label={title}>
         <table class="kern-table">
           <caption class="sp-visually-hidden">{title}</caption>
-          <thead class="kern-table__head">
-            <tr class="kern-table__row">
-              <th class="kern-table__header" scope="col">
-                Nr.
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Stadt', 'City')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Kategorie', 'Category')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Stelle', 'Department')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                Status
-              </th>
-              <th class="kern-table__header" scope="col">
-                {L(ctx, 'Eingang', 'Received')}
-              </th>
-              <th class="kern-table__header" scope="col">
-                SLA
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            cols={[
+              'Nr.',
+              L(ctx, 'Stadt', 'City'),
+              L(ctx, 'Kategorie', 'Category'),
+              L(ctx, 'Stelle', 'Department'),
+              'Status',
+              L(ctx, 'Eingang', 'Received'),
+              'SLA',
+              L(ctx, 'Zugewiesen', 'Assigned'),
+            ]}
+          />
           <tbody class="kern-table__body">
             {props.rows.map((r) => {
               const overdueAck = r.status === 'eingegangen' && new Date(r.ack_due) < now;
@@ -317,6 +336,7 @@ function QueuePage(props: {
                           ? `${L(ctx, 'bis', 'due')} ${dt(r.fix_due)}`
                           : '–'}
                   </td>
+                  <td class="kern-table__cell">{r.assignee_name ?? '–'}</td>
                 </tr>
               );
             })}
@@ -324,6 +344,64 @@ function QueuePage(props: {
         </table>
       </TableWrap>
     </Layout>
+  );
+}
+
+/** Black out a rectangle of a photo (faces, number plates); numbers in percent, keyboard friendly. */
+function RedactForm(props: {
+  ctx: PageContext;
+  reportId: number;
+  photo: PhotoMeta;
+  index: number;
+  error?: string | undefined;
+}) {
+  const { ctx, photo: p } = props;
+  const id = `f-redact-${p.id}`;
+  const field = (name: string, de: string, en: string) => (
+    <div class="kern-form-input">
+      <label class="kern-label" for={`${id}-${name}`}>
+        {L(ctx, de, en)}
+      </label>
+      <input
+        class="kern-form-input__input"
+        type="number"
+        min="0"
+        max="100"
+        step="any"
+        inputMode="decimal"
+        id={`${id}-${name}`}
+        name={name}
+        required
+      />
+    </div>
+  );
+  return (
+    <form method="post" action={ctx.href(`/admin/maengel/${props.reportId}/fotos/${p.id}/schwaerzen`)}>
+      <CsrfField ctx={ctx} />
+      <fieldset class="kern-fieldset" id={id} aria-describedby={props.error ? `${id}-error` : undefined}>
+        <legend class="kern-label">
+          {L(
+            ctx,
+            `Bereich in Foto ${props.index + 1} schwärzen (in Prozent)`,
+            `Black out an area of photo ${props.index + 1} (percent)`,
+          )}
+        </legend>
+        {props.error && (
+          <p class="kern-error" id={`${id}-error`}>
+            {props.error}
+          </p>
+        )}
+        {field('x', 'Abstand von links', 'From the left')}
+        {field('y', 'Abstand von oben', 'From the top')}
+        {field('w', 'Breite', 'Width')}
+        {field('h', 'Höhe', 'Height')}
+      </fieldset>
+      <button class="kern-btn kern-btn--secondary" type="submit">
+        <span class="kern-label">
+          {L(ctx, `Foto ${props.index + 1}: Bereich schwärzen`, `Photo ${props.index + 1}: black out`)}
+        </span>
+      </button>
+    </form>
   );
 }
 
@@ -335,6 +413,8 @@ function AdminReportPage(props: {
   errors: FieldErrors;
   values: Record<string, string>;
   handle: boolean;
+  staff: StaffMember[];
+  candidates: NearbyRow[];
 }) {
   const { ctx, report: r, errors, values } = props;
   const next = TRANSITIONS[r.status as Status];
@@ -376,7 +456,44 @@ function AdminReportPage(props: {
         )}
         <dt>{L(ctx, 'Eingang', 'Received')}</dt>
         <dd>{dt(r.created_at)}</dd>
+        <dt>{L(ctx, 'Zugewiesen an', 'Assigned to')}</dt>
+        <dd>{r.assignee_name ?? L(ctx, 'niemanden', 'nobody')}</dd>
+        <dt>{L(ctx, 'Unterstützungen („Ich auch“)', 'Supporters (“me too”)')}</dt>
+        <dd>{r.support_count}</dd>
       </dl>
+      {props.handle && (
+        <form method="post" action={ctx.href(`/admin/maengel/${r.id}/zuweisen`)} class="sp-inline-form">
+          <CsrfField ctx={ctx} />
+          <div class={errors.assignee ? 'kern-form-input kern-form-input--error' : 'kern-form-input'}>
+            <label class="kern-label" for="f-assignee">
+              {L(ctx, 'Zuweisen an', 'Assign to')}
+            </label>
+            {errors.assignee && (
+              <p class="kern-error" id="f-assignee-error">
+                {errors.assignee}
+              </p>
+            )}
+            <div class="kern-form-input__select-wrapper">
+              <select
+                class="kern-form-input__select"
+                id="f-assignee"
+                name="assignee"
+                aria-describedby={errors.assignee ? 'f-assignee-error' : undefined}
+              >
+                <option value="">{L(ctx, 'niemanden', 'nobody')}</option>
+                {props.staff.map((s) => (
+                  <option key={s.id} value={s.id} selected={s.id === r.assigned_to}>
+                    {s.display_name} ({s.email})
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <button class="kern-btn kern-btn--secondary" type="submit">
+            <span class="kern-label">{L(ctx, 'Zuweisen', 'Assign')}</span>
+          </button>
+        </form>
+      )}
       <h2 class="kern-heading-medium">{L(ctx, 'Beschreibung', 'Description')}</h2>
       <p class="sp-prewrap">{r.description}</p>
       <form method="post" action={ctx.href(`/admin/maengel/${r.id}/text`)}>
@@ -411,6 +528,38 @@ function AdminReportPage(props: {
                       {p.hidden
                         ? L(ctx, `Foto ${i + 1} wieder zeigen`, `Show photo ${i + 1}`)
                         : L(ctx, `Foto ${i + 1} verbergen`, `Hide photo ${i + 1}`)}
+                    </span>
+                  </button>
+                </form>
+                <RedactForm ctx={ctx} reportId={r.id} photo={p} index={i} error={errors[`redact-${p.id}`]} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {props.handle && props.candidates.length > 0 && (
+        <>
+          <h2 class="kern-heading-medium">
+            {L(ctx, 'Mögliche Duplikate in der Nähe', 'Possible duplicates nearby')}
+          </h2>
+          <p>
+            {L(
+              ctx,
+              'Offene Meldungen derselben Kategorie bis 100 m entfernt. Zusammenführen setzt die andere Meldung auf „Duplikat“; wer sie gemeldet hat, bekommt künftig die Nachrichten zu dieser Meldung.',
+              'Open reports of the same category up to 100 m away. Merging marks the other report as a duplicate; its reporter gets the news of this report from now on.',
+            )}
+          </p>
+          <ul>
+            {props.candidates.map((c) => (
+              <li key={c.id}>
+                <a href={ctx.href(`/admin/maengel/${c.id}`)}>Nr. {c.id}</a> ({c.distance} m,{' '}
+                {statusLabel(ctx, c.status)}, {dt(c.created_at)}): {c.description.slice(0, 120)}
+                <form method="post" action={ctx.href(`/admin/maengel/${r.id}/zusammenfuehren`)}>
+                  <CsrfField ctx={ctx} />
+                  <input type="hidden" name="duplicate" value={String(c.id)} />
+                  <button class="kern-btn kern-btn--secondary" type="submit">
+                    <span class="kern-label">
+                      {L(ctx, `Nr. ${c.id} hierher zusammenführen`, `Merge no. ${c.id} into this report`)}
                     </span>
                   </button>
                 </form>
@@ -539,6 +688,125 @@ function AdminReportPage(props: {
   );
 }
 
+const adminCrumbs = (last: string, mid?: { label: string; href: string }) => [
+  { label: 'Verwaltung', href: '/admin/' },
+  { label: 'Mängelmelder', href: '/admin/maengel' },
+  ...(mid ? [mid] : []),
+  { label: last },
+];
+
+function CategoriesPage(props: { ctx: PageContext; categories: (CategoryRow & { city_name: string })[] }) {
+  const { ctx } = props;
+  const title = L(ctx, 'Kategorien, Zuständigkeit und Fristen', 'Categories, departments and service levels');
+  return (
+    <Layout ctx={ctx} title={title} admin breadcrumbs={adminCrumbs(title)}>
+      <h1 class="kern-heading-large">{title}</h1>
+      <TableWrap label={title}>
+        <table class="kern-table">
+          <caption class="sp-visually-hidden">{title}</caption>
+          <TableHead
+            cols={[
+              L(ctx, 'Stadt', 'City'),
+              L(ctx, 'Kategorie', 'Category'),
+              L(ctx, 'Zuständige Stelle', 'Department'),
+              L(ctx, 'Eingangsbestätigung (Tage)', 'Acknowledge (days)'),
+              L(ctx, 'Erledigung (Tage)', 'Fix (days)'),
+              L(ctx, 'Aktiv', 'Active'),
+            ]}
+          />
+          <tbody class="kern-table__body">
+            {props.categories.map((c) => (
+              <tr class="kern-table__row" key={c.id}>
+                <td class="kern-table__cell">{c.city_name}</td>
+                <td class="kern-table__cell">
+                  <a href={ctx.href(`/admin/maengel/kategorien/${c.id}`)}>{c.name}</a>
+                </td>
+                <td class="kern-table__cell">{c.department}</td>
+                <td class="kern-table__cell">{c.ack_days}</td>
+                <td class="kern-table__cell">{c.sla_days}</td>
+                <td class="kern-table__cell">{c.active ? L(ctx, 'ja', 'yes') : L(ctx, 'nein', 'no')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+    </Layout>
+  );
+}
+
+function CategoryPage(props: {
+  ctx: PageContext;
+  category: CategoryRow & { city_name: string };
+  values: Record<string, string>;
+  errors: FieldErrors;
+}) {
+  const { ctx, category: c, values, errors } = props;
+  const title = `${c.name} (${c.city_name})`;
+  return (
+    <Layout
+      ctx={ctx}
+      title={title}
+      admin
+      breadcrumbs={adminCrumbs(c.name, {
+        label: L(ctx, 'Kategorien', 'Categories'),
+        href: '/admin/maengel/kategorien',
+      })}
+    >
+      <h1 class="kern-heading-large">{title}</h1>
+      <ErrorSummary ctx={ctx} errors={errors} />
+      <form method="post" action={ctx.href(`/admin/maengel/kategorien/${c.id}`)}>
+        <CsrfField ctx={ctx} />
+        <TextField
+          ctx={ctx}
+          name="name"
+          label={L(ctx, 'Name', 'Name')}
+          value={values.name ?? c.name}
+          error={errors.name}
+        />
+        <TextField
+          ctx={ctx}
+          name="department"
+          label={L(ctx, 'Zuständige Stelle', 'Department')}
+          value={values.department ?? c.department}
+          error={errors.department}
+        />
+        <TextField
+          ctx={ctx}
+          name="ackDays"
+          label={L(ctx, 'Frist bis zur Eingangsbestätigung (Tage)', 'Days to acknowledge')}
+          value={values.ackDays ?? String(c.ack_days)}
+          error={errors.ackDays}
+          inputMode="numeric"
+        />
+        <TextField
+          ctx={ctx}
+          name="slaDays"
+          label={L(ctx, 'Frist bis zur Erledigung (Tage)', 'Days to fix')}
+          value={values.slaDays ?? String(c.sla_days)}
+          error={errors.slaDays}
+          inputMode="numeric"
+        />
+        <div class="kern-form-check">
+          <input
+            class="kern-form-check__checkbox"
+            type="checkbox"
+            id="f-active"
+            name="active"
+            value="1"
+            checked={values.active !== undefined ? values.active === '1' : c.active}
+          />
+          <label class="kern-label" for="f-active">
+            {L(ctx, 'Im Meldeformular anbieten', 'Offer in the report form')}
+          </label>
+        </div>
+        <button class="kern-btn kern-btn--primary" type="submit">
+          <span class="kern-label">{L(ctx, 'Speichern', 'Save')}</span>
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
 function ApiKeysPage(props: {
   ctx: PageContext;
   keys: ApiKeyRow[];
@@ -655,15 +923,18 @@ export async function reportAdminRoutes(app: FastifyInstance) {
     return { user, report };
   }
 
-  app.get<{ Querystring: { status?: string; abteilung?: string } }>(
+  app.get<{ Querystring: { status?: string; abteilung?: string; zugewiesen?: string } }>(
     '/admin/maengel',
     async (request, reply) => {
       const { user, cityIds } = staffCities(request);
       const status = String(request.query.status ?? 'offen').slice(0, 30);
       const department = String(request.query.abteilung ?? '').slice(0, 100);
+      const assigned = ['mir', 'niemand'].includes(String(request.query.zugewiesen))
+        ? String(request.query.zugewiesen)
+        : '';
       const [ctx, list, departments] = await Promise.all([
         request.pageContext(),
-        queue(db, cityIds, status, department),
+        queue(db, cityIds, status, department, { mode: assigned, userId: user.id }),
         rows<{ department: string }>(
           db,
           sql`SELECT DISTINCT department FROM report_categories ORDER BY department`,
@@ -676,6 +947,7 @@ export async function reportAdminRoutes(app: FastifyInstance) {
           status,
           department,
           departments: departments.map((d) => d.department),
+          assigned,
           now: new Date(),
           isAdmin: hasRole(user, 'admin', null) || (citiesWithRole(user, 'admin') as number[]).length > 0,
         }),
@@ -698,10 +970,13 @@ export async function reportAdminRoutes(app: FastifyInstance) {
     values: Record<string, string> = {},
     status = 200,
   ) {
-    const [ctx, history, photos] = await Promise.all([
+    const handle = canHandle(request.user, report.city_id);
+    const [ctx, history, photos, staff, candidates] = await Promise.all([
       request.pageContext(),
       historyOf(db, report.id),
       photosOf(db, report.id),
+      handle ? assignableStaff(db, report.city_id) : [],
+      handle ? mergeCandidates(db, report) : [],
     ]);
     return reply.page(
       h(AdminReportPage, {
@@ -711,7 +986,9 @@ export async function reportAdminRoutes(app: FastifyInstance) {
         photos,
         errors,
         values,
-        handle: canHandle(request.user, report.city_id),
+        handle,
+        staff,
+        candidates,
       }),
       status,
     );
@@ -792,12 +1069,139 @@ export async function reportAdminRoutes(app: FastifyInstance) {
     },
   );
 
+  app.post<{ Params: { id: string } }>('/admin/maengel/:id/zuweisen', async (request, reply) => {
+    const { user, report } = await staffReport(request, request.params.id);
+    try {
+      await assignReport(
+        db,
+        user,
+        report.id,
+        formString(request.body, 'assignee') || null,
+        app.config.baseUrl,
+      );
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode === 422 && err.details?.errors) {
+        return renderReport(request, reply, report, err.details.errors, {}, 422);
+      }
+      throw err;
+    }
+    return reply.redirect(`/admin/maengel/${report.id}`, 303);
+  });
+
+  // Merge: the other report becomes a duplicate of this one (same rules as setting the status).
+  app.post<{ Params: { id: string } }>('/admin/maengel/:id/zusammenfuehren', async (request, reply) => {
+    const { user, report } = await staffReport(request, request.params.id);
+    const duplicate = await reportById(db, Number(formString(request.body, 'duplicate')));
+    if (!duplicate || duplicate.city_id !== report.city_id) throw notFound('Diese Meldung gibt es nicht.');
+    try {
+      await changeStatus(
+        db,
+        user,
+        duplicate.id,
+        { to: 'duplikat', duplicateOf: report.id, publicNote: NOTE_TEMPLATES.duplikat },
+        app.config.baseUrl,
+      );
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode === 422 && err.details?.errors) {
+        return renderReport(request, reply, report, err.details.errors, {}, 422);
+      }
+      throw err;
+    }
+    return reply.redirect(`/admin/maengel/${report.id}`, 303);
+  });
+
+  app.post<{ Params: { id: string; photo: string } }>(
+    '/admin/maengel/:id/fotos/:photo/schwaerzen',
+    async (request, reply) => {
+      const { report } = await staffReport(request, request.params.id, 'view');
+      const photoId = Number(request.params.photo);
+      if (!(await photosOf(db, report.id)).some((p) => p.id === photoId))
+        throw notFound('Dieses Foto gibt es nicht.');
+      const n = (k: string) => {
+        const v = formString(request.body, k).replace(',', '.').trim();
+        return v === '' ? Number.NaN : Number(v);
+      };
+      try {
+        await redactPhoto(db, request.user, photoId, { x: n('x'), y: n('y'), w: n('w'), h: n('h') });
+      } catch (err) {
+        if (err instanceof HttpError && err.statusCode === 422 && err.details?.errors) {
+          const message = `${err.message} ${Object.values(err.details.errors).join(' ')}`;
+          return renderReport(request, reply, report, { [`redact-${photoId}`]: message }, {}, 422);
+        }
+        throw err;
+      }
+      return reply.redirect(`/admin/maengel/${report.id}`, 303);
+    },
+  );
+
   app.post<{ Params: { id: string } }>('/admin/maengel/:id/text', async (request, reply) => {
     const report = await reportById(db, Number(request.params.id));
     if (!report) throw notFound('Diese Meldung gibt es nicht.');
     if (!request.user) throw new HttpError(401, 'Bitte melden Sie sich an.');
     await setTextHidden(db, request.user, report.id, formString(request.body, 'hidden') !== 'false');
     return reply.redirect(`/admin/maengel/${report.id}`, 303);
+  });
+
+  // ---- categories: department and SLA per city (admins of the city) ----
+
+  async function adminCategories(request: FastifyRequest) {
+    const user = requireStaff(request, 'admin', 'any');
+    const own = citiesWithRole(user, 'admin');
+    const filter =
+      own === 'all' ? sql`TRUE` : sql`k.city_id = ANY(${sql.param(own.length ? own : [-1])}::int[])`;
+    return rows<CategoryRow & { city_name: string }>(
+      db,
+      sql`SELECT k.*, c.name AS city_name FROM report_categories k JOIN cities c ON c.id = k.city_id
+          WHERE ${filter} ORDER BY c.sort, c.id, k.sort, k.name`,
+    );
+  }
+
+  app.get('/admin/maengel/kategorien', async (request, reply) => {
+    const categories = await adminCategories(request);
+    return reply.page(h(CategoriesPage, { ctx: await request.pageContext(), categories }));
+  });
+
+  async function categoryFor(request: FastifyRequest, idText: string) {
+    const category = (await adminCategories(request)).find((c) => c.id === Number(idText));
+    if (!category) throw notFound('Diese Kategorie gibt es nicht.');
+    return category;
+  }
+
+  app.get<{ Params: { id: string } }>('/admin/maengel/kategorien/:id', async (request, reply) => {
+    const category = await categoryFor(request, request.params.id);
+    return reply.page(
+      h(CategoryPage, { ctx: await request.pageContext(), category, values: {}, errors: {} }),
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/maengel/kategorien/:id', async (request, reply) => {
+    const category = await categoryFor(request, request.params.id);
+    const values = {
+      name: formString(request.body, 'name'),
+      department: formString(request.body, 'department'),
+      ackDays: formString(request.body, 'ackDays'),
+      slaDays: formString(request.body, 'slaDays'),
+      active: formString(request.body, 'active') === '1' ? '1' : '0',
+    };
+    const int = (v: string) => (/^\s*\d{1,4}\s*$/.test(v) ? Number(v) : Number.NaN);
+    try {
+      await updateCategory(db, request.user, category.id, {
+        name: values.name,
+        department: values.department,
+        ackDays: int(values.ackDays),
+        slaDays: int(values.slaDays),
+        active: values.active === '1',
+      });
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode === 422 && err.details?.errors) {
+        return reply.page(
+          h(CategoryPage, { ctx: await request.pageContext(), category, values, errors: err.details.errors }),
+          422,
+        );
+      }
+      throw err;
+    }
+    return reply.redirect('/admin/maengel/kategorien', 303);
   });
 
   // ---- Open311 API keys (admins) ----

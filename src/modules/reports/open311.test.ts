@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -9,7 +9,10 @@ import { AALEN, HEIDENHEIM, STUTTGART } from './fixtures.ts';
 import { toXml } from './open311.ts';
 import { changeStatus, createApiKeyUnchecked, createReport, seedCategories } from './service.ts';
 
-const STANDARD = new URL('../../../../shared/standards/open311-georeport-v2/', import.meta.url);
+/** shared/ lies beside the checkout (main, CI clone) or two levels up (a worktree under wt/). */
+const STANDARD = ['../../../../shared/', '../../../../../shared/']
+  .map((p) => new URL(`${p}standards/open311-georeport-v2/`, import.meta.url))
+  .find((u) => existsSync(u))!;
 const schema = (name: string) => JSON.parse(readFileSync(new URL(name, STANDARD), 'utf8'));
 
 const ajv = new Ajv({ strict: false, allErrors: true });

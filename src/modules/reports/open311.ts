@@ -10,17 +10,15 @@ import {
   type CategoryRow,
   categoriesOf,
   categoryByCode,
-  countReports,
   createReport,
-  findReports,
   isOpen,
-  type PublicReport,
+  open311RequestsJson,
   publicUpdates,
   type ReportFilter,
   reportById,
   reportByToken,
+  STATUS_LABELS,
   STATUSES,
-  toPublic,
   verifyApiKey,
 } from './service.ts';
 
@@ -100,39 +98,6 @@ function serviceOf(c: CategoryRow) {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
 
-/** A public report as an Open311 request: never a name, e-mail or token of the reporter. */
-export function requestOf(r: PublicReport, baseUrl: string, extensions: boolean) {
-  const out: Record<string, unknown> = {
-    service_request_id: String(r.id),
-    status: isOpen(r.status) ? 'open' : 'closed',
-    status_notes: r.lastNote,
-    service_name: r.categoryName,
-    service_code: r.categoryCode,
-    description: r.description,
-    agency_responsible: r.department,
-    service_notice: null,
-    requested_datetime: iso(r.createdAt),
-    updated_datetime: iso(r.updatedAt),
-    expected_datetime: iso(r.expectedAt),
-    address: r.address,
-    address_id: null,
-    zipcode: null,
-    lat: r.lat,
-    long: r.lon,
-    media_url: r.photoId ? `${baseUrl}/${r.citySlug}/maengel/${r.id}/fotos/${r.photoId}` : null,
-  };
-  if (extensions) {
-    out.extended_attributes = {
-      detailed_status: r.status.toUpperCase(),
-      detailed_status_label: r.status === 'bestaetigt' ? 'bestätigt' : r.status.replace('_', ' '),
-      duplicate_of: r.duplicateOf ? String(r.duplicateOf) : null,
-      forwarded_to: r.forwardedTo,
-      url: `${baseUrl}/${r.citySlug}/maengel/${r.id}`,
-    };
-  }
-  return out;
-}
-
 // ---- parameter parsing ----
 
 type Params = Record<string, unknown>;
@@ -182,6 +147,17 @@ export async function open311Routes(app: FastifyInstance) {
     request.log.error({ err: error }, 'open311 request failed');
     return sendErrors(reply, format, 500, 'Interner Fehler');
   });
+
+  const labels = Object.fromEntries(STATUSES.map((st) => [st, STATUS_LABELS[st].de]));
+  const options = (q: Params) => ({ baseUrl, extensions: str(q, 'extensions') === 'true', labels });
+
+  /** The database wrote the JSON; XML is made from it, so both carry the same fields. */
+  function sendRequests(reply: FastifyReply, format: Format, json: string) {
+    reply.code(200).header('access-control-allow-origin', '*');
+    if (format === 'json') return reply.type('application/json; charset=utf-8').send(json);
+    const list = JSON.parse(json) as XmlValue[];
+    return reply.type('application/xml; charset=utf-8').send(toXml('service_requests', { request: list }));
+  }
 
   async function jurisdiction(p: Params): Promise<City> {
     const id = str(p, 'jurisdiction_id');
@@ -319,11 +295,9 @@ export async function open311Routes(app: FastifyInstance) {
       limit: pageSize,
       offset: (page - 1) * pageSize,
     };
-    const extensions = str(q, 'extensions') === 'true';
-    const [found, total] = await Promise.all([findReports(db, filter), countReports(db, filter)]);
-    const list = found.map((r) => requestOf(toPublic(r), baseUrl, extensions));
+    const { body, total } = await open311RequestsJson(db, filter, options(q));
     reply.header('x-total-count', String(total));
-    return send(reply, format, 200, list, () => toXml('service_requests', { request: list as XmlValue[] }));
+    return sendRequests(reply, format, body);
   }
 
   // Extension (as in Mark-a-Spot and CitySDK): the public changes of requests in a period.
@@ -373,12 +347,15 @@ export async function open311Routes(app: FastifyInstance) {
     const [id, format] = splitFormat(request.params.id);
     const q = request.query as Params;
     const city = await jurisdiction(q);
-    const report = /^\d{1,15}$/.test(id) ? await reportById(db, Number(id)) : undefined;
-    if (!report || report.city_id !== city.id || !report.published_at) {
-      throw new Open311Error(404, `Keine Meldung mit service_request_id ${id}.`);
-    }
-    const list = [requestOf(toPublic(report), baseUrl, str(q, 'extensions') === 'true')];
-    return send(reply, format, 200, list, () => toXml('service_requests', { request: list as XmlValue[] }));
+    const { body, total } = /^\d{1,15}$/.test(id)
+      ? await open311RequestsJson(
+          db,
+          { cityId: city.id, publicOnly: true, ids: [Number(id)], limit: 1, offset: 0 },
+          options(q),
+        )
+      : { body: '[]', total: 0 };
+    if (total === 0) throw new Open311Error(404, `Keine Meldung mit service_request_id ${id}.`);
+    return sendRequests(reply, format, body);
   });
 
   app.get<{ Params: { token: string } }>(`${PREFIX}/tokens/:token`, async (request, reply) => {

@@ -9,6 +9,7 @@ import {
 } from '../../platform/web/forms.tsx';
 import { Layout } from '../../platform/web/layout.tsx';
 import { Pager } from '../../platform/web/pagination.tsx';
+import type { PlaceHit } from './gazetteer.ts';
 import type { CategoryRow, HistoryRow, NearbyRow, PhotoMeta } from './queries.ts';
 import {
   MAX_PHOTOS,
@@ -278,6 +279,21 @@ export function ReportListPage(props: {
   );
 }
 
+/** "Me too" for an open report: a small form of its own (never inside another form). */
+export function SupportButton(props: { ctx: PageContext; id: number; label?: string }) {
+  const { ctx } = props;
+  return (
+    <form method="post" action={ctx.href(`${reportsBase(ctx)}/${props.id}/unterstuetzen`)} class="sp-support">
+      <CsrfField ctx={ctx} />
+      <button class="kern-btn kern-btn--secondary" type="submit">
+        <span class="kern-label">
+          {props.label ?? L(ctx, 'Ich auch: Meldung unterstützen', 'Me too: support this report')}
+        </span>
+      </button>
+    </form>
+  );
+}
+
 // ---- new report form ----
 
 export interface ReportFormValues {
@@ -288,6 +304,10 @@ export interface ReportFormValues {
   lon: string;
   name: string;
   email: string;
+  /** A place picked from the address search (gazetteer or directory). */
+  ort: string;
+  /** The address search button was used. */
+  search: boolean;
 }
 
 export function NewReportPage(props: {
@@ -297,6 +317,7 @@ export function NewReportPage(props: {
   errors: FieldErrors;
   nearby: NearbyRow[] | undefined;
   boundary: unknown;
+  places?: PlaceHit[] | undefined;
 }) {
   const { ctx, values, errors } = props;
   const base = reportsBase(ctx);
@@ -317,8 +338,8 @@ export function NewReportPage(props: {
             <p>
               {L(
                 ctx,
-                'In der Nähe (bis 50 m) gibt es offene Meldungen derselben Kategorie. Ist es derselbe Mangel, müssen Sie ihn nicht noch einmal melden:',
-                'There are open reports of the same category nearby (within 50 m). If it is the same defect, there is no need to report it again:',
+                'In der Nähe (bis 50 m) gibt es offene Meldungen derselben Kategorie. Ist es derselbe Mangel, müssen Sie ihn nicht noch einmal melden – unterstützen Sie stattdessen die vorhandene Meldung:',
+                'There are open reports of the same category nearby (within 50 m). If it is the same defect, there is no need to report it again – support the existing report instead:',
               )}
             </p>
             <ul>
@@ -328,6 +349,11 @@ export function NewReportPage(props: {
                     Nr. {n.id} ({n.distance} m, {statusLabel(ctx, n.status)})
                   </a>
                   {n.description ? `: ${n.description.slice(0, 120)}` : ''}
+                  <SupportButton
+                    ctx={ctx}
+                    id={n.id}
+                    label={L(ctx, `Das ist es: Nr. ${n.id} unterstützen`, `That's it: support no. ${n.id}`)}
+                  />
                 </li>
               ))}
             </ul>
@@ -419,6 +445,57 @@ export function NewReportPage(props: {
             optional
             maxLength={300}
           />
+          <button
+            class="kern-btn kern-btn--secondary"
+            type="submit"
+            name="suche"
+            value="1"
+            formmethod="get"
+            formaction={ctx.href(`${base}/neu`)}
+            formnovalidate
+          >
+            <span class="kern-label">
+              {L(
+                ctx,
+                `Adresse in ${ctx.city!.shortName} suchen`,
+                `Find the address in ${ctx.city!.shortName}`,
+              )}
+            </span>
+          </button>
+          {props.places && (
+            <div class="sp-places" role="status">
+              {props.places.length === 0 ? (
+                <p>
+                  {L(
+                    ctx,
+                    'Keinen passenden Ort gefunden. Die Adresse genügt trotzdem – oder wählen Sie den Ort auf der Karte.',
+                    'No matching place found. The address is enough anyway – or choose the place on the map.',
+                  )}
+                </p>
+              ) : (
+                <>
+                  <p>{L(ctx, 'Gefundene Orte – bitte wählen:', 'Places found – please choose:')}</p>
+                  <ul>
+                    {props.places.map((p) => (
+                      <li key={p.ref}>
+                        <button
+                          class="kern-btn kern-btn--tertiary"
+                          type="submit"
+                          name="ort"
+                          value={p.ref}
+                          formmethod="get"
+                          formaction={ctx.href(`${base}/neu`)}
+                          formnovalidate
+                        >
+                          <span class="kern-label">{p.label}</span>
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </div>
+          )}
           <TextField
             ctx={ctx}
             name="lat"
@@ -609,10 +686,18 @@ export function historyText(ctx: PageContext, h: HistoryRow): string {
       return L(ctx, 'Foto moderiert', 'Photo moderated');
     case 'text_hidden':
       return L(ctx, 'Beschreibung moderiert', 'Description moderated');
+    case 'photo_redacted':
+      return L(ctx, 'Foto teilweise geschwärzt', 'Photo partly blacked out');
+    case 'assigned':
+      return L(ctx, 'Zuweisung', 'Assignment');
+    case 'merged':
+      return L(ctx, 'Duplikat zusammengeführt', 'Duplicate merged');
     default:
       return h.kind;
   }
 }
+
+const PUBLIC_HISTORY = ['created', 'confirmed', 'status', 'reopened'];
 
 export function ReportPage(props: {
   ctx: PageContext;
@@ -624,13 +709,15 @@ export function ReportPage(props: {
   reopenToken: string | undefined;
   confirmed?: boolean;
   unpublished: boolean;
+  /** After "me too": 1 counted, 2 counted before. */
+  supported?: '1' | '2' | undefined;
 }) {
   const { ctx, report: r } = props;
   const base = reportsBase(ctx);
   const title = `Nr. ${r.id}: ${r.categoryName}`;
-  const publicHistory = props.history.filter(
-    (h) => h.kind !== 'note' && h.kind !== 'photo_hidden' && h.kind !== 'text_hidden',
-  );
+  const open = ['eingegangen', 'bestaetigt', 'in_bearbeitung'].includes(r.status);
+  // A whitelist: staff entries (notes, assignment, merges, moderation) stay internal.
+  const publicHistory = props.history.filter((h) => PUBLIC_HISTORY.includes(h.kind));
   return (
     <Layout ctx={ctx} title={title} breadcrumbs={crumbs(ctx, `Nr. ${r.id}`)}>
       {props.confirmed && (
@@ -651,6 +738,21 @@ export function ReportPage(props: {
           {L(ctx, 'Diese Meldung ist noch nicht veröffentlicht.', 'This report is not published yet.')}
         </p>
       )}
+      {props.supported && (
+        <div class="kern-alert kern-alert--success" role="status">
+          <div class="kern-alert__body">
+            <p>
+              {props.supported === '1'
+                ? L(
+                    ctx,
+                    'Danke! Ihre Unterstützung ist gezählt.',
+                    'Thank you! Your support has been counted.',
+                  )
+                : L(ctx, 'Sie unterstützen diese Meldung bereits.', 'You already support this report.')}
+            </p>
+          </div>
+        </div>
+      )}
       <h1 class="kern-heading-large">{title}</h1>
       <dl class="sp-facts">
         <dt>{L(ctx, 'Status', 'Status')}</dt>
@@ -669,6 +771,12 @@ export function ReportPage(props: {
         </dd>
         <dt>{L(ctx, 'Gemeldet am', 'Reported on')}</dt>
         <dd>{dateFmt(ctx, r.createdAt)}</dd>
+        <dt>{L(ctx, 'Auch bemerkt von', 'Also noticed by')}</dt>
+        <dd>
+          {r.supportCount === 1
+            ? L(ctx, '1 weiteren Person', '1 more person')
+            : L(ctx, `${r.supportCount} weiteren Personen`, `${r.supportCount} more people`)}
+        </dd>
         <dt>{L(ctx, 'Zuständig', 'Responsible')}</dt>
         <dd>{r.department}</dd>
         {r.address && (
@@ -686,6 +794,7 @@ export function ReportPage(props: {
           </>
         )}
       </dl>
+      {open && !props.unpublished && <SupportButton ctx={ctx} id={r.id} />}
       <h2 class="kern-heading-medium">{L(ctx, 'Beschreibung', 'Description')}</h2>
       <p class="sp-prewrap">
         {r.description ?? L(ctx, '(Von der Moderation verborgen.)', '(Hidden by moderation.)')}

@@ -50,6 +50,11 @@ export interface ReportRow {
   last_note: string | null;
   /** First photo that is not hidden. */
   photo_id: number | null;
+  /** Staff member the report is assigned to (internal). */
+  assigned_to: string | null;
+  assignee_name: string | null;
+  /** "Me too" supporters and reporters of merged duplicates. */
+  support_count: number;
 }
 
 export const REPORT_SELECT = sql`SELECT r.id::int AS id, r.city_id, c.slug AS city_slug, r.category_id,
@@ -57,7 +62,8 @@ export const REPORT_SELECT = sql`SELECT r.id::int AS id, r.city_id, c.slug AS ci
     r.address, ST_X(r.location) AS lon, ST_Y(r.location) AS lat, r.reporter_user_id, r.reporter_name,
     r.reporter_email, r.reporter_token_hash, r.token, r.published_at, r.text_hidden,
     r.duplicate_of::int AS duplicate_of, r.forwarded_to, r.source, r.created_at, r.updated_at,
-    r.acknowledged_at, r.closed_at,
+    r.acknowledged_at, r.closed_at, r.assigned_to, r.support_count,
+    (SELECT u.display_name FROM users u WHERE u.id = r.assigned_to) AS assignee_name,
     (SELECT h.public_note FROM report_history h WHERE h.report_id = r.id AND h.public_note IS NOT NULL
       ORDER BY h.at DESC, h.id DESC LIMIT 1) AS last_note,
     (SELECT p.id::int FROM report_photos p WHERE p.report_id = r.id AND NOT p.hidden ORDER BY p.id LIMIT 1) AS photo_id
@@ -133,9 +139,11 @@ export async function findReports(db: Db, f: ReportFilter): Promise<ReportRow[]>
 }
 
 export async function countReports(db: Db, f: ReportFilter): Promise<number> {
+  // The category join only when filtering by category: without it the count is index-only.
+  const join = f.categoryCodes?.length ? sql`JOIN report_categories k ON k.id = r.category_id` : sql``;
   const r = await one<{ n: number }>(
     db,
-    sql`SELECT count(*)::int AS n FROM reports r JOIN report_categories k ON k.id = r.category_id WHERE ${where(f)}`,
+    sql`SELECT count(*)::int AS n FROM reports r ${join} WHERE ${where(f)}`,
   );
   return r?.n ?? 0;
 }
@@ -240,4 +248,59 @@ export async function publicUpdates(
           ${f.reportIds ? sql`AND h.report_id = ANY(${sql.param(f.reportIds.length ? f.reportIds : [-1])}::bigint[])` : sql``}
         ORDER BY h.at, h.id LIMIT ${f.limit} OFFSET ${f.offset}`,
   );
+}
+
+const utc = (col: SQL) => sql`to_char((${col}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+
+/**
+ * Open311 service requests as one JSON array built by the database: no row objects, no date parsing
+ * in Node (the benchmark in docs/performance.md showed those dominate). Public data only: never a
+ * name, e-mail, token or internal note. `labels` maps our status to its readable label.
+ */
+export async function open311RequestsJson(
+  db: Db,
+  f: ReportFilter,
+  o: { baseUrl: string; extensions: boolean; labels: Record<string, string> },
+): Promise<{ body: string; total: number }> {
+  const open = sql`r.status IN ('eingegangen', 'bestaetigt', 'in_bearbeitung')`;
+  const label = sql.join(
+    [
+      sql`CASE r.status`,
+      ...Object.entries(o.labels).map(([k, v]) => sql`WHEN ${k} THEN ${v}`),
+      sql`ELSE r.status END`,
+    ],
+    sql` `,
+  );
+  const extended = o.extensions
+    ? sql`, 'extended_attributes', json_build_object(
+          'detailed_status', upper(r.status), 'detailed_status_label', ${label},
+          'duplicate_of', r.duplicate_of::text, 'forwarded_to', r.forwarded_to,
+          'support_count', r.support_count,
+          'url', ${o.baseUrl} || '/' || c.slug || '/maengel/' || r.id)`
+    : sql``;
+  const r = await one<{ body: string; total: number }>(
+    db,
+    sql`SELECT coalesce((SELECT json_agg(x.j ORDER BY x.created_at DESC, x.id DESC) FROM (
+          SELECT r.created_at, r.id, json_build_object(
+            'service_request_id', r.id::text,
+            'status', CASE WHEN ${open} THEN 'open' ELSE 'closed' END,
+            'status_notes', (SELECT h.public_note FROM report_history h
+              WHERE h.report_id = r.id AND h.public_note IS NOT NULL ORDER BY h.at DESC, h.id DESC LIMIT 1),
+            'service_name', k.name, 'service_code', k.code,
+            'description', CASE WHEN r.text_hidden THEN NULL ELSE r.description END,
+            'agency_responsible', k.department, 'service_notice', NULL,
+            'requested_datetime', ${utc(sql`r.created_at`)}, 'updated_datetime', ${utc(sql`r.updated_at`)},
+            'expected_datetime', CASE WHEN ${open} THEN ${utc(sql`r.created_at + make_interval(days => k.sla_days)`)} END,
+            'address', r.address, 'address_id', NULL, 'zipcode', NULL,
+            'lat', ST_Y(r.location), 'long', ST_X(r.location),
+            'media_url', (SELECT ${o.baseUrl} || '/' || c.slug || '/maengel/' || r.id || '/fotos/' || p.id
+              FROM report_photos p WHERE p.report_id = r.id AND NOT p.hidden ORDER BY p.id LIMIT 1)
+            ${extended}) AS j
+          FROM reports r JOIN report_categories k ON k.id = r.category_id JOIN cities c ON c.id = r.city_id
+          WHERE ${where(f)} ORDER BY r.created_at DESC, r.id DESC LIMIT ${f.limit} OFFSET ${f.offset}) x), '[]')::text AS body,
+        (SELECT count(*)::int FROM reports r
+          ${f.categoryCodes?.length ? sql`JOIN report_categories k ON k.id = r.category_id` : sql``}
+          WHERE ${where(f)}) AS total`,
+  );
+  return { body: r!.body, total: r!.total };
 }

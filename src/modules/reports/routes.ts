@@ -4,6 +4,7 @@ import { h } from 'preact';
 import { HttpError, notFound } from '../../platform/http/errors.ts';
 import { cityBoundaryGeoJson, findCity } from '../../platform/tenancy/service.ts';
 import { formString } from '../../platform/web/forms.tsx';
+import { type PlaceHit, placeByRef, searchPlaces } from './gazetteer.ts';
 import {
   NewReportPage,
   ReopenPage,
@@ -31,6 +32,7 @@ import {
   reopenState,
   reportById,
   STATUSES,
+  supportReport,
   toPublic,
 } from './service.ts';
 
@@ -127,8 +129,21 @@ export async function reportRoutes(app: FastifyInstance) {
     status = 200,
   ) {
     const city = await cityOr404(citySlug);
+    // A place chosen from the address search fills the coordinates (and the address, if empty).
+    if (values.ort) {
+      const place = await placeByRef(db, city.id, values.ort);
+      if (place) {
+        values.lat = place.lat.toFixed(6);
+        values.lon = place.lon.toFixed(6);
+        if (!values.address.trim()) values.address = place.label;
+      }
+    }
     const lon = parseCoord(values.lon);
     const lat = parseCoord(values.lat);
+    let places: PlaceHit[] | undefined;
+    if (values.search && values.address.trim() && !values.ort) {
+      places = await searchPlaces(db, city.id, values.address);
+    }
     let nearby: Awaited<ReturnType<typeof duplicateCandidates>> | undefined;
     if (
       values.category &&
@@ -144,7 +159,10 @@ export async function reportRoutes(app: FastifyInstance) {
       categoriesOf(db, city.id),
       cityBoundaryGeoJson(db, city.id),
     ]);
-    return reply.page(h(NewReportPage, { ctx, categories, values, errors, nearby, boundary }), status);
+    return reply.page(
+      h(NewReportPage, { ctx, categories, values, errors, nearby, boundary, places }),
+      status,
+    );
   }
 
   const valuesFrom = (src: unknown): ReportFormValues => ({
@@ -155,6 +173,8 @@ export async function reportRoutes(app: FastifyInstance) {
     lon: formString(src, 'lon').slice(0, 30),
     name: formString(src, 'name').slice(0, 200),
     email: formString(src, 'email').slice(0, 200),
+    ort: formString(src, 'ort').slice(0, 40),
+    search: formString(src, 'suche') === '1',
   });
 
   // GET with values: the "already reported?" check without JavaScript (the form submits to itself).
@@ -234,7 +254,7 @@ export async function reportRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { city: string; id: string }; Querystring: { token?: string } }>(
+  app.get<{ Params: { city: string; id: string }; Querystring: { token?: string; unterstuetzt?: string } }>(
     '/:city/maengel/:id',
     async (request, reply) => {
       const { city, report } = await visibleReport(request, request.params.city, request.params.id);
@@ -255,6 +275,9 @@ export async function reportRoutes(app: FastifyInstance) {
           canReopen: reopenState(report, { user: request.user }) === 'ok',
           reopenToken: undefined,
           unpublished: !report.published_at && (staff || report.reporter_user_id === request.user?.id),
+          supported: ['1', '2'].includes(String(request.query.unterstuetzt))
+            ? (String(request.query.unterstuetzt) as '1' | '2')
+            : undefined,
         }),
       );
     },
@@ -301,6 +324,24 @@ export async function reportRoutes(app: FastifyInstance) {
           confirmed: true,
           unpublished: false,
         }),
+      );
+    },
+  );
+
+  // "Me too": from the duplicate suggestion on the form or the report's page. 10 a minute per client.
+  app.post<{ Params: { city: string; id: string } }>(
+    '/:city/maengel/:id/unterstuetzen',
+    { config: { rateLimit: { max: 10, timeWindow: 60_000 } } },
+    async (request, reply) => {
+      const { city, report } = await visibleReport(request, request.params.city, request.params.id);
+      if (!report.published_at)
+        throw notFound('Diese Meldung gibt es nicht oder sie ist noch nicht veröffentlicht.');
+      if (formString(request.body, 'homepage'))
+        return reply.redirect(`/${city.slug}/maengel/${report.id}`, 303);
+      const result = await supportReport(db, report.id, request.user);
+      return reply.redirect(
+        `/${city.slug}/maengel/${report.id}?unterstuetzt=${result === 'added' ? 1 : 2}`,
+        303,
       );
     },
   );

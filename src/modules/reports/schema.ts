@@ -1,6 +1,6 @@
 /**
- * Drizzle table definitions of the Mängelmelder. The SQL migration 0005_reports.sql is the source of
- * truth; schema.test.ts in this folder keeps both equal.
+ * Drizzle table definitions of the Mängelmelder. The SQL migrations 0005_reports.sql and
+ * 0009_reports_more.sql are the source of truth; schema.test.ts in this folder keeps both equal.
  */
 import { bigint, boolean, customType, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
@@ -45,6 +45,8 @@ export const reports = pgTable('reports', {
   updatedAt: tz('updated_at').notNull().defaultNow(),
   acknowledgedAt: tz('acknowledged_at'),
   closedAt: tz('closed_at'),
+  assignedTo: uuid('assigned_to'),
+  supportCount: integer('support_count').notNull(),
 });
 
 export const reportPhotos = pgTable('report_photos', {
@@ -56,6 +58,7 @@ export const reportPhotos = pgTable('report_photos', {
   height: integer('height').notNull(),
   hidden: boolean('hidden').notNull(),
   createdAt: tz('created_at').notNull().defaultNow(),
+  redactedAt: tz('redacted_at'),
 });
 
 export const reportHistory = pgTable('report_history', {
@@ -78,4 +81,21 @@ export const open311ApiKeys = pgTable('open311_api_keys', {
   createdBy: uuid('created_by'),
   createdAt: tz('created_at').notNull().defaultNow(),
   revokedAt: tz('revoked_at'),
+});
+
+export const reportSupporters = pgTable('report_supporters', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  reportId: bigint('report_id', { mode: 'number' }).notNull(),
+  userId: uuid('user_id'),
+  email: text('email'),
+  mergedFrom: bigint('merged_from', { mode: 'number' }),
+  createdAt: tz('created_at').notNull().defaultNow(),
+});
+
+export const reportPlaces = pgTable('report_places', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  cityId: integer('city_id').notNull(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  location: point('location').notNull(),
 });

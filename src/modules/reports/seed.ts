@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Db, one, rows, sql } from '../../platform/db/index.ts';
 import { cityBoundaryGeoJson } from '../../platform/tenancy/service.ts';
+import { seedGazetteer } from './gazetteer.ts';
 import { NOTE_TEMPLATES, type Status, seedCategories } from './service.ts';
 
 /** mulberry32: small, fast, reproducible. */
@@ -151,6 +152,7 @@ const REJECT = [
 
 export async function seedReports(db: Db): Promise<{ created: number }> {
   await seedCategories(db);
+  await seedGazetteer(db);
   const existing = await one<{ n: number }>(
     db,
     sql`SELECT count(*)::int AS n FROM reports WHERE source = 'seed'`,

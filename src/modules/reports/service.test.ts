@@ -7,8 +7,7 @@ import { createUser, grantRole } from '../../platform/auth/service.ts';
 import { type Database, one, rows, sql } from '../../platform/db/index.ts';
 import type { HttpError } from '../../platform/http/errors.ts';
 import { type City, listCities } from '../../platform/tenancy/service.ts';
-import type { CurrentUser } from '../../platform/web/context.ts';
-import { AALEN, HEIDENHEIM, jpegWithExif, STUTTGART } from './fixtures.ts';
+import { AALEN, HEIDENHEIM, jpegWithExif, STUTTGART, staffUser } from './fixtures.ts';
 import * as schema from './schema.ts';
 import {
   changeStatus,
@@ -22,12 +21,7 @@ import {
   seedCategories,
 } from './service.ts';
 
-const staff = (id: string, cityId: number, role = 'case_worker'): CurrentUser => ({
-  id,
-  email: 'staff@example.org',
-  displayName: 'Sachbearbeitung',
-  roles: new Map([[cityId, new Set([role])]]),
-});
+const staff = staffUser;
 
 describe('reports service', () => {
   let database: Database;

@@ -3,6 +3,7 @@
  * The only file of this module other modules may import.
  */
 import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
 import { audit } from '../../platform/audit/service.ts';
 import { hasRole, newToken, sha256 } from '../../platform/auth/service.ts';
 import { type Db, one, rows, sql } from '../../platform/db/index.ts';
@@ -15,7 +16,10 @@ import {
   type CategoryRow,
   categoriesOf,
   categoryByCode,
+  findReports,
+  type NearbyRow,
   openNearby,
+  photoById,
   type ReportRow,
   reportById,
 } from './queries.ts';
@@ -215,6 +219,8 @@ export interface PublicReport {
   photoId: number | null;
   duplicateOf: number | null;
   forwardedTo: string | null;
+  /** People who said "me too" (and merged duplicates). */
+  supportCount: number;
   token: string;
 }
 
@@ -240,6 +246,7 @@ export function toPublic(r: ReportRow): PublicReport {
     photoId: r.photo_id,
     duplicateOf: r.duplicate_of,
     forwardedTo: r.forwarded_to,
+    supportCount: r.support_count,
     token: r.token,
   };
 }
@@ -354,6 +361,8 @@ export async function createReport(db: Db, input: NewReport): Promise<Created> {
   // Decode and re-encode before the transaction: slow work outside the lock, bad files refused early.
   const photos: StoredImage[] = [];
   for (const p of input.photos ?? []) {
+    const heic = await hevcMessage(p);
+    if (heic) throw unprocessable(heic, { photos: heic });
     try {
       photos.push(await intakeImage(p));
     } catch (err) {
@@ -402,6 +411,18 @@ export async function createReport(db: Db, input: NewReport): Promise<Created> {
     return id;
   });
   return { id: created, cityId: city.id, citySlug: city.slug, token, published, reporterToken };
+}
+
+/**
+ * HEIF photos decode here when they are AVIF-coded; iPhone HEIC photos are HEVC-coded, which the
+ * image library ships without (patents). Say so plainly instead of calling the file broken.
+ */
+export async function hevcMessage(photo: Buffer): Promise<string | undefined> {
+  const meta = await sharp(photo)
+    .metadata()
+    .catch(() => undefined);
+  if (meta?.format !== 'heif' || meta.compression !== 'hevc') return undefined;
+  return 'HEIC-Fotos im HEVC-Format (iPhone) können wir nicht lesen. Bitte senden Sie das Foto als JPEG – auf dem iPhone z. B. über „Teilen“ → „Optionen“ → „Am kompatibelsten“ oder Einstellungen → Kamera → Formate.';
 }
 
 /** "Already reported?": open reports of the same category within 50 m. */
@@ -474,6 +495,9 @@ export async function changeStatus(
     const original = change.duplicateOf ? await reportById(db, change.duplicateOf) : undefined;
     if (!original || original.city_id !== report.city_id || original.id === report.id) {
       errors.duplicateOf = 'Geben Sie die Nummer der ursprünglichen Meldung derselben Stadt an.';
+    } else if (original.status === 'duplikat') {
+      // Merge into the root, so nobody follows a chain of duplicates.
+      errors.duplicateOf = `Meldung Nr. ${original.id} ist selbst ein Duplikat von Nr. ${original.duplicate_of}: nehmen Sie diese.`;
     } else duplicateOf = original.id;
   }
   const forwardedTo = change.forwardedTo?.trim() ?? '';
@@ -494,6 +518,7 @@ export async function changeStatus(
       WHERE id = ${reportId}`);
     await tx.execute(sql`INSERT INTO report_history (report_id, actor_id, kind, from_status, to_status, public_note, internal_note)
       VALUES (${reportId}, ${user!.id}, 'status', ${from}, ${to}, ${note || null}, ${internal || null})`);
+    if (duplicateOf) await attachDuplicate(tx, user!.id, report, duplicateOf);
     await audit(tx, {
       actorId: user!.id,
       cityId: report.city_id,
@@ -517,6 +542,16 @@ export async function changeStatus(
         to: report.reporter_email,
         subject: `Ihre Meldung Nr. ${reportId}: ${STATUS_LABELS[to].de}`,
         text: `Der Stand Ihrer Meldung Nr. ${reportId} (${report.category_name}) ist jetzt: ${STATUS_LABELS[to].de}.\n\n${note ? `${note}\n\n` : ''}Mehr dazu: ${link}\n${reopenLink ? `\nIst der Mangel nicht behoben? Innerhalb von ${REOPEN_DAYS} Tagen können Sie die Meldung hier wieder öffnen:\n${reopenLink}\n` : ''}`,
+        purpose: 'report_status',
+      });
+    }
+    // Supporters and reporters of merged duplicates follow the report (no reopen link: not theirs).
+    const followers = (await followersOf(tx, reportId)).filter((e) => e !== report.reporter_email);
+    for (const address of followers) {
+      await queueMail(tx, {
+        to: address,
+        subject: `Meldung Nr. ${reportId}, die Sie unterstützen: ${STATUS_LABELS[to].de}`,
+        text: `Der Stand der Meldung Nr. ${reportId} (${report.category_name}) ist jetzt: ${STATUS_LABELS[to].de}.\n\n${note ? `${note}\n\n` : ''}Mehr dazu: ${baseUrl}/${report.city_slug}/maengel/${reportId}\n`,
         purpose: 'report_status',
       });
     }
@@ -751,4 +786,286 @@ export async function verifyApiKey(
     sql`SELECT id, city_id FROM open311_api_keys WHERE key_hash = ${sha256(key)} AND revoked_at IS NULL`,
   );
   return r && { id: r.id, cityId: r.city_id };
+}
+
+// ---- staff: assignment ----
+
+export interface StaffMember {
+  id: string;
+  display_name: string;
+  email: string;
+}
+
+/** Who may be assigned reports of a city: case workers and admins of the city or the whole region. */
+export async function assignableStaff(db: Db, cityId: number): Promise<StaffMember[]> {
+  return rows<StaffMember>(
+    db,
+    sql`SELECT DISTINCT u.id, u.display_name, u.email FROM users u JOIN role_assignments a ON a.user_id = u.id
+        WHERE a.role IN ('case_worker', 'admin') AND (a.city_id = ${cityId} OR a.city_id IS NULL)
+          AND u.disabled_at IS NULL
+        ORDER BY u.display_name, u.email`,
+  );
+}
+
+/** Assigns a report to a staff member of its city (null: nobody); the assignee is told by e-mail. */
+export async function assignReport(
+  db: Db,
+  user: CurrentUser | undefined,
+  reportId: number,
+  assigneeId: string | null,
+  baseUrl: string,
+): Promise<void> {
+  const report = await reportById(db, reportId);
+  if (!report) throw notFound('Diese Meldung gibt es nicht.');
+  if (!canHandle(user, report.city_id)) throw forbidden('Sie bearbeiten keine Meldungen dieser Stadt.');
+  let assignee: StaffMember | undefined;
+  if (assigneeId) {
+    assignee = (await assignableStaff(db, report.city_id)).find((s) => s.id === assigneeId);
+    if (!assignee) {
+      throw unprocessable('Die Meldung wurde nicht zugewiesen.', {
+        assignee: 'Wählen Sie eine Person, die Meldungen dieser Stadt bearbeitet.',
+      });
+    }
+  }
+  if ((report.assigned_to ?? null) === (assignee?.id ?? null)) return;
+  await db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    await tx.execute(
+      sql`UPDATE reports SET assigned_to = ${assignee?.id ?? null}, updated_at = now() WHERE id = ${reportId}`,
+    );
+    await tx.execute(sql`INSERT INTO report_history (report_id, actor_id, kind, internal_note)
+      VALUES (${reportId}, ${user!.id}, 'assigned', ${assignee ? `Zugewiesen an ${assignee.display_name}` : 'Zuweisung aufgehoben'})`);
+    await audit(tx, {
+      actorId: user!.id,
+      cityId: report.city_id,
+      action: 'report.assign',
+      entityType: 'report',
+      entityId: String(reportId),
+      details: { assignee: assignee?.id ?? null },
+    });
+    if (assignee && assignee.id !== user!.id) {
+      await queueMail(tx, {
+        to: assignee.email,
+        subject: `Meldung Nr. ${reportId} ist Ihnen zugewiesen`,
+        text: `${user!.displayName} hat Ihnen die Meldung Nr. ${reportId} (${report.category_name}) zugewiesen.\n\n${baseUrl}/admin/maengel/${reportId}\n`,
+        purpose: 'report_assigned',
+      });
+    }
+  });
+}
+
+// ---- supporters ("me too") and merged duplicates ----
+
+/**
+ * "Me too" on an open public report. Signed-in people count once and get its status e-mails;
+ * anonymous support only counts (the write rate limit keeps that honest enough).
+ */
+export async function supportReport(
+  db: Db,
+  reportId: number,
+  user: CurrentUser | undefined,
+): Promise<'added' | 'already'> {
+  const report = await reportById(db, reportId);
+  if (!report?.published_at)
+    throw notFound('Diese Meldung gibt es nicht oder sie ist noch nicht veröffentlicht.');
+  if (!isOpen(report.status)) {
+    throw unprocessable('Diese Meldung ist abgeschlossen und kann nicht mehr unterstützt werden.', {
+      support: 'Die Meldung ist abgeschlossen. Besteht der Mangel weiter, melden Sie ihn bitte neu.',
+    });
+  }
+  if (user && report.reporter_user_id === user.id) return 'already';
+  return db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    const inserted = await one<{ id: number }>(
+      tx,
+      sql`INSERT INTO report_supporters (report_id, user_id) VALUES (${reportId}, ${user?.id ?? null})
+          ON CONFLICT (report_id, user_id) WHERE user_id IS NOT NULL DO NOTHING RETURNING id::int AS id`,
+    );
+    if (!inserted) return 'already' as const;
+    await tx.execute(sql`UPDATE reports SET support_count = support_count + 1 WHERE id = ${reportId}`);
+    return 'added' as const;
+  });
+}
+
+/** Inside changeStatus(→ duplikat): the duplicate's reporter follows the original from now on. */
+async function attachDuplicate(tx: Db, actorId: string, duplicate: ReportRow, originalId: number) {
+  const follower = duplicate.reporter_user_id ?? null;
+  const email = follower ? null : duplicate.reporter_email;
+  await tx.execute(sql`INSERT INTO report_supporters (report_id, user_id, email, merged_from)
+    VALUES (${originalId}, ${follower}, ${email}, ${duplicate.id})
+    ON CONFLICT DO NOTHING`);
+  await tx.execute(sql`UPDATE reports SET support_count = support_count + 1 + ${duplicate.support_count},
+      updated_at = now() WHERE id = ${originalId}`);
+  await tx.execute(sql`INSERT INTO report_history (report_id, actor_id, kind, internal_note)
+    VALUES (${originalId}, ${actorId}, 'merged', ${`Meldung Nr. ${duplicate.id} als Duplikat hierher zusammengeführt`})`);
+}
+
+/** E-mail addresses that follow a report besides its reporter (supporters, merged duplicates). */
+export async function followersOf(db: Db, reportId: number): Promise<string[]> {
+  const r = await rows<{ email: string }>(
+    db,
+    sql`SELECT DISTINCT coalesce(u.email, s.email) AS email FROM report_supporters s
+        LEFT JOIN users u ON u.id = s.user_id
+        WHERE s.report_id = ${reportId} AND coalesce(u.email, s.email) IS NOT NULL`,
+  );
+  return r.map((x) => x.email);
+}
+
+/** Open reports of the same city and category near a report: candidates to merge in the back office. */
+export async function mergeCandidates(db: Db, report: ReportRow): Promise<NearbyRow[]> {
+  if (report.lon === null || report.lat === null || !isOpen(report.status)) return [];
+  const near = await rows<NearbyRow>(
+    db,
+    sql`SELECT r.id::int AS id, r.description, r.status, r.created_at,
+          round(ST_Distance(r.location::geography, ST_SetSRID(ST_MakePoint(${report.lon}, ${report.lat}), 4326)::geography))::int AS distance
+        FROM reports r
+        WHERE r.category_id = ${report.category_id} AND r.id <> ${report.id}
+          AND r.status IN ('eingegangen', 'bestaetigt', 'in_bearbeitung')
+          AND ST_DWithin(r.location::geography, ST_SetSRID(ST_MakePoint(${report.lon}, ${report.lat}), 4326)::geography, ${DUPLICATE_RADIUS_M * 2})
+        ORDER BY distance, r.id LIMIT 10`,
+  );
+  return near;
+}
+
+// ---- moderation: redact part of a photo ----
+
+export interface Redaction {
+  /** Rectangle in percent of width and height, from the top left corner. */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * Blacks out a rectangle (a face, a number plate) for good: the stored pixels are replaced, so no
+ * unredacted copy remains.
+ */
+export async function redactPhoto(
+  db: Db,
+  user: CurrentUser | undefined,
+  photoId: number,
+  area: Redaction,
+): Promise<void> {
+  const photo = await photoById(db, photoId);
+  if (!photo) throw notFound('Dieses Foto gibt es nicht.');
+  const report = await reportById(db, photo.report_id);
+  if (!report || !canModerate(user, report.city_id))
+    throw forbidden('Sie moderieren keine Meldungen dieser Stadt.');
+  const errors: Record<string, string> = {};
+  for (const k of ['x', 'y', 'w', 'h'] as const) {
+    const v = area[k];
+    if (!Number.isFinite(v) || v < 0 || v > 100) errors[`redact${k}`] = 'Eine Zahl von 0 bis 100 (Prozent).';
+  }
+  if (!errors.redactw && area.w < 1) errors.redactw = 'Die Breite muss mindestens 1 % sein.';
+  if (!errors.redacth && area.h < 1) errors.redacth = 'Die Höhe muss mindestens 1 % sein.';
+  if (Object.keys(errors).length) throw unprocessable('Das Foto wurde nicht geschwärzt.', errors);
+  const left = Math.min(photo.width - 1, Math.floor((area.x / 100) * photo.width));
+  const top = Math.min(photo.height - 1, Math.floor((area.y / 100) * photo.height));
+  const width = Math.max(1, Math.min(photo.width - left, Math.ceil((area.w / 100) * photo.width)));
+  const height = Math.max(1, Math.min(photo.height - top, Math.ceil((area.h / 100) * photo.height)));
+  const box = await sharp({ create: { width, height, channels: 3, background: '#222222' } })
+    .png()
+    .toBuffer();
+  const data = await sharp(photo.data)
+    .composite([{ input: box, left, top }])
+    .webp({ quality: 80 })
+    .toBuffer();
+  await db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    await tx.execute(sql`UPDATE report_photos SET data = ${data}, redacted_at = now() WHERE id = ${photoId}`);
+    await tx.execute(sql`INSERT INTO report_history (report_id, actor_id, kind, internal_note)
+      VALUES (${photo.report_id}, ${user!.id}, 'photo_redacted', ${`Foto ${photoId} teilweise geschwärzt`})`);
+    await audit(tx, {
+      actorId: user!.id,
+      cityId: report.city_id,
+      action: 'report.photo.redact',
+      entityType: 'report_photo',
+      entityId: String(photoId),
+      details: { left, top, width, height },
+    });
+  });
+}
+
+// ---- public data for other modules (open-data catalog, maps) ----
+
+export interface PublicReportQuery {
+  cityId: number;
+  statuses?: string[];
+  categoryCodes?: string[];
+  from?: Date;
+  to?: Date;
+  bbox?: [number, number, number, number];
+  limit?: number;
+  offset?: number;
+}
+
+/** Published reports of a city without any personal data (no name, e-mail, tokens, internal notes). */
+export async function listPublicReports(
+  db: Db,
+  q: PublicReportQuery,
+): Promise<Omit<PublicReport, 'token'>[]> {
+  const found = await findReports(db, {
+    cityId: q.cityId,
+    publicOnly: true,
+    ...(q.statuses ? { statuses: q.statuses } : {}),
+    ...(q.categoryCodes ? { categoryCodes: q.categoryCodes } : {}),
+    ...(q.from ? { from: q.from } : {}),
+    ...(q.to ? { to: q.to } : {}),
+    ...(q.bbox ? { bbox: q.bbox } : {}),
+    limit: Math.min(Math.max(q.limit ?? 1000, 1), 10_000),
+    offset: Math.max(q.offset ?? 0, 0),
+  });
+  return found.map((r) => {
+    const { token: _token, ...rest } = toPublic(r);
+    return rest;
+  });
+}
+
+// ---- categories: department and service levels per city (admins) ----
+
+export interface CategoryChange {
+  name: string;
+  department: string;
+  ackDays: number;
+  slaDays: number;
+  active: boolean;
+}
+
+export async function updateCategory(
+  db: Db,
+  user: CurrentUser | undefined,
+  id: number,
+  change: CategoryChange,
+): Promise<void> {
+  const c = await one<CategoryRow>(db, sql`SELECT * FROM report_categories WHERE id = ${id}`);
+  if (!c) throw notFound('Diese Kategorie gibt es nicht.');
+  if (!hasRole(user, 'admin', c.city_id)) throw forbidden('Nur Admins der Stadt ändern Kategorien.');
+  const errors: Record<string, string> = {};
+  const name = change.name.trim();
+  const department = change.department.trim();
+  if (name.length < 2 || name.length > 100) errors.name = 'Geben Sie einen Namen an (2 bis 100 Zeichen).';
+  if (department.length < 2 || department.length > 200)
+    errors.department = 'Geben Sie die zuständige Stelle an (2 bis 200 Zeichen).';
+  if (!Number.isInteger(change.ackDays) || change.ackDays < 1 || change.ackDays > 365)
+    errors.ackDays = 'Eine ganze Zahl von 1 bis 365 Tagen.';
+  if (!Number.isInteger(change.slaDays) || change.slaDays < 1 || change.slaDays > 365)
+    errors.slaDays = 'Eine ganze Zahl von 1 bis 365 Tagen.';
+  else if (!errors.ackDays && change.slaDays < change.ackDays)
+    errors.slaDays =
+      'Die Frist bis zur Erledigung darf nicht kürzer sein als die bis zur Eingangsbestätigung.';
+  if (Object.keys(errors).length) throw unprocessable('Die Kategorie wurde nicht gespeichert.', errors);
+  await db.transaction(async (t) => {
+    const tx = t as unknown as Db;
+    await tx.execute(sql`UPDATE report_categories SET name = ${name}, department = ${department},
+        ack_days = ${change.ackDays}, sla_days = ${change.slaDays}, active = ${change.active} WHERE id = ${id}`);
+    await audit(tx, {
+      actorId: user!.id,
+      cityId: c.city_id,
+      action: 'report.category.update',
+      entityType: 'report_category',
+      entityId: String(id),
+      details: { department, ackDays: change.ackDays, slaDays: change.slaDays, active: change.active },
+    });
+  });
 }
