@@ -168,6 +168,8 @@ describe('bonus settlement, clearing, campaigns, partner confirmations', () => {
     await redeemVoucher(db, { code: v1.code, actorId: inHeidenheim.staff, now: t(10, 5) });
     const v2 = await issueVoucher(db, { userId: b, offerId: inAalen.offerId, now: t(12) });
     await redeemVoucher(db, { code: v2.code, actorId: inAalen.staff, now: t(12, 5) });
+    // Points earned after a redemption do not change where that redemption's points came from.
+    await earn(a, heidenheim, 400, t(15));
     // Outside the month: not part of it.
     await earn(a, aalen, 100, new Date(Date.UTC(2021, 3, 2)));
     const v3 = await issueVoucher(db, {

@@ -5,8 +5,8 @@
  *   booking (the redeem transaction).
  * - Settlement: what each partner received in points (and euro at the scheme's rate) in the month.
  * - Clearing: which city issued the points a partner took in. Points in a wallet are not labelled
- *   by city, so each redemption is split pro rata over the points the wallet received from each city
- *   (earn, adjust, reverse) up to the end of the month, by largest remainder, so every split adds up
+ *   by city, so each redemption is split pro rata over the points the wallet had received from each
+ *   city (earn, adjust, reverse) up to that redemption, by largest remainder, so every split adds up
  *   to the redeemed points exactly. Row: issuing city, column: the partner's city.
  * - Closing a period stores both tables; the database then refuses any change to them, any
  *   reopening and any booking dated into the month (0008_bonus_clearing.sql).
@@ -97,16 +97,18 @@ async function computeFigures(
   pointsPerEuro: number,
 ): Promise<{ settlements: SettlementLine[]; clearing: ClearingCell[] }> {
   const redemptions = await rows<{
+    tx: string | number;
     points: string | number;
     partner_id: number;
     partner_name: string;
     city_id: number;
     city_name: string;
     wallet: string | number;
+    at: Date;
   }>(
     db,
-    sql`SELECT e.amount AS points, p.id AS partner_id, p.name AS partner_name, p.city_id, c.short_name AS city_name,
-          h.account_id AS wallet
+    sql`SELECT t.id AS tx, e.amount AS points, p.id AS partner_id, p.name AS partner_name, p.city_id,
+          c.short_name AS city_name, h.account_id AS wallet, t.created_at AS at
         FROM ledger_transactions t
         JOIN ledger_entries e ON e.transaction_id = t.id AND e.amount > 0
         JOIN bonus_accounts pa ON pa.id = e.account_id AND pa.kind = 'partner'
@@ -117,22 +119,28 @@ async function computeFigures(
         WHERE t.kind = 'redeem' AND t.created_at >= ${startsAt} AND t.created_at < ${endsAt}
         ORDER BY t.id`,
   );
-  const wallets = [...new Set(redemptions.map((r) => Number(r.wallet)))];
-  const weightRows = wallets.length
-    ? await rows<{ wallet: string | number; city_id: number; points: string | number }>(
+  // Origin of each wallet's points up to the moment of each redemption.
+  const weightRows = redemptions.length
+    ? await rows<{ tx: string | number; city_id: number; points: string | number }>(
         db,
-        sql`SELECT e.account_id AS wallet, t.city_id, sum(e.amount) AS points
-            FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
-            WHERE e.account_id = ANY(${sql.param(wallets)}::bigint[]) AND t.kind IN ('earn', 'adjust', 'reverse')
-              AND t.city_id IS NOT NULL AND t.created_at < ${endsAt}
-            GROUP BY 1, 2`,
+        sql`SELECT r.tx, w.city_id, w.points
+            FROM unnest(${sql.param(redemptions.map((r) => Number(r.tx)))}::bigint[],
+                        ${sql.param(redemptions.map((r) => Number(r.wallet)))}::bigint[],
+                        ${sql.param(redemptions.map((r) => new Date(r.at).toISOString()))}::timestamptz[])
+                 AS r(tx, wallet, at)
+            CROSS JOIN LATERAL (
+              SELECT t.city_id, sum(e.amount) AS points
+              FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+              WHERE e.account_id = r.wallet AND t.kind IN ('earn', 'adjust', 'reverse')
+                AND t.city_id IS NOT NULL AND t.created_at <= r.at
+              GROUP BY t.city_id) w`,
       )
     : [];
   const weights = new Map<number, Map<number, number>>();
   for (const w of weightRows) {
-    const m = weights.get(Number(w.wallet)) ?? new Map<number, number>();
+    const m = weights.get(Number(w.tx)) ?? new Map<number, number>();
     m.set(w.city_id, Number(w.points));
-    weights.set(Number(w.wallet), m);
+    weights.set(Number(w.tx), m);
   }
 
   const partners = new Map<number, SettlementLine>();
@@ -151,7 +159,7 @@ async function computeFigures(
     line.redemptions++;
     line.points += points;
     partners.set(r.partner_id, line);
-    let split = splitPoints(points, weights.get(Number(r.wallet)) ?? new Map());
+    let split = splitPoints(points, weights.get(Number(r.tx)) ?? new Map());
     // No positive origin (only possible after manual corrections): the partner's city carries it.
     if (split.size === 0) split = new Map([[r.city_id, points]]);
     for (const [issuing, p] of split) {
