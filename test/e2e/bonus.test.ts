@@ -91,13 +91,13 @@ describe('Stadttaler in the browser', { skip: skipReason, timeout: TIMEOUT }, ()
   test('keyboard only: check in by QR link, see the points, take a voucher of the other city; the partner redeems it', async () => {
     const p = await citizenContext.newPage();
     await open(p, checkinPath);
-    assert.match(await p.locator('h1').innerText(), /120 Punkte/);
+    assert.match(String(await p.locator('h1').textContent()), /120 Punkte/);
     await assertAccessible(p, 'check-in result');
 
     // The place is in Aalen: the result page links to Aalen's wallet view.
     await tabTo(p, 'the link to the wallet', (f) => f.href === '/aalen/bonus' && /Stadttalern/.test(f.text));
     await Promise.all([p.waitForURL((u) => u.pathname === '/aalen/bonus'), p.keyboard.press('Enter')]);
-    assert.match(await p.locator('.sp-bonus-balance').innerText(), /120 Punkte/);
+    assert.match(String(await p.locator('.sp-bonus-balance').textContent()), /120 Punkte/);
     await assertAccessible(p, 'wallet');
 
     // The Weltladen's reward (Heidenheim), reached by Tab alone.
@@ -111,7 +111,7 @@ describe('Stadttaler in the browser', { skip: skipReason, timeout: TIMEOUT }, ()
     }
     assert.ok(onWeltladen, 'Tab reaches "Gutschein holen" of the Weltladen');
     await Promise.all([p.waitForURL(/\/bonus\/gutscheine\/\d+$/), p.keyboard.press('Enter')]);
-    const code = (await p.locator('.sp-voucher-code').innerText()).trim();
+    const code = String(await p.locator('.sp-voucher-code').textContent()).trim();
     assert.match(code, /^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
     assert.equal(await p.locator('.sp-qr svg').count(), 1, 'the voucher shows a QR code');
     await assertAccessible(p, 'voucher');
@@ -125,7 +125,7 @@ describe('Stadttaler in the browser', { skip: skipReason, timeout: TIMEOUT }, ()
     await q.keyboard.press('Enter');
     await q.waitForSelector('.kern-alert--success');
     assert.match(
-      await q.locator('.kern-alert--success').innerText(),
+      String(await q.locator('.kern-alert--success').textContent()),
       /Eingelöst: „1 € Gutschrift“ für 100 Punkte/,
     );
     await assertAccessible(q, 'partner redeem done');
@@ -134,18 +134,18 @@ describe('Stadttaler in the browser', { skip: skipReason, timeout: TIMEOUT }, ()
     await q.fill('#f-code', code);
     await q.keyboard.press('Enter');
     await q.waitForSelector('.sp-error-summary');
-    assert.match(await q.locator('.sp-error-summary').innerText(), /bereits eingelöst/);
+    assert.match(String(await q.locator('.sp-error-summary').textContent()), /bereits eingelöst/);
     await assertAccessible(q, 'partner redeem refused');
 
     await p.goto(voucherUrl);
-    assert.match(await p.locator('main').innerText(), /wurde eingelöst/);
+    assert.match(String(await p.locator('main').textContent()), /wurde eingelöst/);
     assert.equal(await walletBalance(e.t.database.db, citizen.userId), 20);
   });
 
   test('an expired rotating code is refused with a clear message', async () => {
     const p = await citizenContext.newPage();
     await open(p, expiredPath, 410);
-    assert.match(await p.locator('main').innerText(), /abgelaufen/);
+    assert.match(String(await p.locator('main').textContent()), /abgelaufen/);
     await assertAccessible(p, 'expired code');
   });
 
@@ -153,7 +153,7 @@ describe('Stadttaler in the browser', { skip: skipReason, timeout: TIMEOUT }, ()
     const c = await citizenContext.newPage();
     await open(c, '/bonus/mitgliedscode');
     await assertAccessible(c, 'member code');
-    const code = (await c.locator('.sp-voucher-code').innerText()).trim();
+    const code = String(await c.locator('.sp-voucher-code').textContent()).trim();
     const q = await partnerContext.newPage();
     await open(q, '/partner');
     await assertAccessible(q, 'partner home');
@@ -164,7 +164,7 @@ describe('Stadttaler in the browser', { skip: skipReason, timeout: TIMEOUT }, ()
     await q.keyboard.type(code);
     await q.keyboard.press('Enter');
     await q.waitForSelector('.kern-alert--success');
-    assert.match(await q.locator('.kern-alert--success').innerText(), /100 Punkte gutgeschrieben/);
+    assert.match(String(await q.locator('.kern-alert--success').textContent()), /100 Punkte gutgeschrieben/);
     assert.equal(await walletBalance(e.t.database.db, citizen.userId), 120);
   });
 
@@ -189,8 +189,11 @@ describe('Stadttaler in the browser', { skip: skipReason, timeout: TIMEOUT }, ()
       month: '2-digit',
     }).format(new Date());
     await open(p, `/admin/bonus/abrechnung/${month}`);
-    assert.match(await p.locator('#clearing-matrix').innerText(), /Aalen/);
-    assert.match(await p.locator('main').innerText(), /Aalen zahlt an Heidenheim: 100 Punkte \(1,00\s€\)/);
+    assert.match(String(await p.locator('#clearing-matrix').textContent()), /Aalen/);
+    assert.match(
+      String(await p.locator('main').textContent()),
+      /Aalen zahlt an Heidenheim: 100 Punkte \(1,00\s€\)/,
+    );
     await assertAccessible(p, 'settlement month');
   });
 });

@@ -281,9 +281,7 @@ export async function bonusRoutes(app: FastifyInstance) {
         );
       try {
         const r = await redeemAudited(db, { code, actorId: user.id });
-        return reply.page(
-          h(RedeemPage, { ctx, code: '', done: { offer: r.offerTitle, points: r.voucher.points } }),
-        );
+        return reply.page(h(RedeemPage, { ctx, code: '', done: { offer: r.offerTitle, points: r.points } }));
       } catch (err) {
         if (!(err instanceof BonusError)) throw err;
         return reply.page(h(RedeemPage, { ctx, code, errors: { code: err.message } }), STATUS[err.code]);
@@ -595,8 +593,8 @@ export async function bonusRoutes(app: FastifyInstance) {
       try {
         const r = await redeemAudited(db, { code: request.body.code, actorId: user.id });
         return {
-          voucherId: r.voucher.id,
-          points: r.voucher.points,
+          voucherId: r.voucherId,
+          points: r.points,
           offer: r.offerTitle,
           partner: r.partnerName,
         };

@@ -811,14 +811,17 @@ export async function issueVoucher(
 }
 
 export interface Redemption {
-  voucher: Voucher;
+  voucherId: number;
+  points: number;
+  redeemedAt: Date;
   offerTitle: string;
   partnerName: string;
 }
 
 /**
- * A partner redeems a voucher by its code. The first redemption wins (conditional UPDATE); the
- * points move from hold to the partner's account in the same transaction. Every redemption is audited.
+ * A partner redeems a voucher by its code. The whole transaction is one database call,
+ * bonus_redeem() in 0008_bonus_clearing.sql: the first redemption wins (conditional UPDATE), the
+ * points move from hold to the partner's account, balanced and audited, in one round trip.
  */
 export async function redeemVoucher(
   db: Db,
@@ -831,67 +834,42 @@ export async function redeemVoucher(
       'not_found',
       'Der Code hat nicht das richtige Format: zehn Zeichen, zum Beispiel ABCDE-23456.',
     );
-  return db.transaction(async (tx) => {
-    const v = await one<
-      VoucherRow & { offer_title: string; partner_name: string; partner_city: number; member: boolean }
-    >(
-      tx,
-      sql`SELECT v.*, o.title AS offer_title, p.name AS partner_name, p.city_id AS partner_city,
-            EXISTS (SELECT 1 FROM bonus_partner_members m WHERE m.partner_id = v.partner_id AND m.user_id = ${input.actorId}) AS member
-          FROM bonus_vouchers v JOIN bonus_offers o ON o.id = v.offer_id JOIN bonus_partners p ON p.id = v.partner_id
-          WHERE v.code = ${code}`,
-    );
-    if (!v)
+  // Tests and demo history date redemptions in the past; live ones use the database clock.
+  const backdate = now.getTime() < Date.now() - 60_000;
+  const r = await one<{
+    status: 'ok' | 'not_found' | 'wrong_partner' | 'own_voucher' | 'voucher_used' | 'voucher_expired';
+    voucher_id: string | number | null;
+    points: number | null;
+    offer_title: string | null;
+    partner_name: string | null;
+    redeemed_at: Date | null;
+  }>(db, sql`SELECT * FROM bonus_redeem(${code}, ${input.actorId}::uuid, ${now}::timestamptz, ${backdate})`);
+  switch (r!.status) {
+    case 'ok':
+      return {
+        voucherId: Number(r!.voucher_id),
+        points: r!.points!,
+        redeemedAt: new Date(r!.redeemed_at!),
+        offerTitle: r!.offer_title!,
+        partnerName: r!.partner_name!,
+      };
+    case 'not_found':
       throw new BonusError('not_found', 'Diesen Gutschein-Code gibt es nicht. Bitte prüfen Sie die Eingabe.');
-    if (!v.member)
-      throw new BonusError('wrong_partner', `Dieser Gutschein gilt nur bei „${v.partner_name}“.`);
-    if (v.user_id === input.actorId)
+    case 'wrong_partner':
+      throw new BonusError('wrong_partner', `Dieser Gutschein gilt nur bei „${r!.partner_name}“.`);
+    case 'own_voucher':
       throw new BonusError('own_voucher', 'Eigene Gutscheine können Sie nicht selbst einlösen.');
-    const won = await one<VoucherRow>(
-      tx,
-      sql`UPDATE bonus_vouchers SET status = 'redeemed', redeemed_at = ${now}, redeemed_by = ${input.actorId}
-          WHERE id = ${v.id} AND status = 'issued' AND expires_at > ${now} RETURNING *`,
-    );
-    if (!won) {
-      const cur = await one<{ status: string; redeemed_at: Date | null }>(
-        tx,
-        sql`SELECT status, redeemed_at FROM bonus_vouchers WHERE id = ${v.id}`,
+    case 'voucher_used':
+      throw new BonusError(
+        'voucher_used',
+        `Dieser Gutschein wurde bereits eingelöst (${formatBerlin(new Date(r!.redeemed_at!))}).`,
       );
-      if (cur!.status === 'redeemed')
-        throw new BonusError(
-          'voucher_used',
-          `Dieser Gutschein wurde bereits eingelöst (${formatBerlin(new Date(cur!.redeemed_at!))}).`,
-        );
+    default:
       throw new BonusError(
         'voucher_expired',
         'Dieser Gutschein ist abgelaufen. Die Punkte sind wieder im Konto der Person.',
       );
-    }
-    const hold = await holdAccount(tx);
-    const partner = await partnerAccount(tx, v.partner_id);
-    const posted = await postTransaction(tx, {
-      key: `redeem:${v.id}`,
-      kind: 'redeem',
-      reference: `voucher:${v.id}`,
-      actor: input.actorId,
-      // Tests and demo history date redemptions in the past; live ones use the database clock.
-      ...(now.getTime() < Date.now() - 60_000 ? { at: now } : {}),
-      entries: [
-        { accountId: hold, amount: -v.points },
-        { accountId: partner, amount: v.points },
-      ],
-    });
-    await tx.execute(sql`UPDATE bonus_vouchers SET settle_transaction_id = ${posted.id} WHERE id = ${v.id}`);
-    await audit(tx, {
-      actorId: input.actorId,
-      cityId: v.partner_city,
-      action: 'bonus.voucher.redeem',
-      entityType: 'bonus_voucher',
-      entityId: String(v.id),
-      details: { partnerId: v.partner_id, points: v.points },
-    });
-    return { voucher: toVoucher(won), offerTitle: v.offer_title, partnerName: v.partner_name };
-  });
+  }
 }
 
 /** Gives the points of an unused, expired voucher back to the wallet; false when nothing was due. */

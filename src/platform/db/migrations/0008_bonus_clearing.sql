@@ -132,3 +132,62 @@ CREATE TRIGGER ledger_transactions_closed_period BEFORE INSERT ON ledger_transac
 -- Settlement reads redemptions by time; anomaly checks read a person's recent awards.
 CREATE INDEX ledger_transactions_kind_created_idx ON ledger_transactions (kind, created_at);
 CREATE INDEX bonus_awards_created_idx ON bonus_awards (created_at);
+
+-- A partner redeems a voucher: one round trip for the whole transaction (the hot path at the till).
+-- The first redemption wins by the conditional UPDATE; the points move from hold to the partner's
+-- account, balanced and audited in the same transaction. Refusals come back as a status; the
+-- service turns them into messages. p_backdate: use p_at as booking time (tests, demo history).
+CREATE FUNCTION bonus_redeem(p_code text, p_actor uuid, p_at timestamptz, p_backdate boolean)
+RETURNS TABLE (status text, voucher_id bigint, points integer, offer_title text, partner_name text,
+  redeemed_at timestamptz)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v record;
+  cur record;
+  hold_id bigint;
+  partner_acc bigint;
+  tid bigint;
+BEGIN
+  SELECT bv.id, bv.user_id, bv.partner_id, bv.points, o.title, p.name, p.city_id,
+    EXISTS (SELECT 1 FROM bonus_partner_members m WHERE m.partner_id = bv.partner_id AND m.user_id = p_actor) AS member
+  INTO v
+  FROM bonus_vouchers bv JOIN bonus_offers o ON o.id = bv.offer_id JOIN bonus_partners p ON p.id = bv.partner_id
+  WHERE bv.code = p_code;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'not_found'::text, NULL::bigint, NULL::integer, NULL::text, NULL::text, NULL::timestamptz;
+    RETURN;
+  END IF;
+  IF NOT v.member THEN
+    RETURN QUERY SELECT 'wrong_partner'::text, v.id, v.points, v.title, v.name, NULL::timestamptz;
+    RETURN;
+  END IF;
+  IF v.user_id = p_actor THEN
+    RETURN QUERY SELECT 'own_voucher'::text, v.id, v.points, v.title, v.name, NULL::timestamptz;
+    RETURN;
+  END IF;
+  UPDATE bonus_vouchers SET status = 'redeemed', redeemed_at = p_at, redeemed_by = p_actor
+    WHERE id = v.id AND bonus_vouchers.status = 'issued' AND expires_at > p_at;
+  IF NOT FOUND THEN
+    SELECT bv.status, bv.redeemed_at INTO cur FROM bonus_vouchers bv WHERE bv.id = v.id;
+    RETURN QUERY SELECT CASE WHEN cur.status = 'redeemed' THEN 'voucher_used' ELSE 'voucher_expired' END,
+      v.id, v.points, v.title, v.name, cur.redeemed_at;
+    RETURN;
+  END IF;
+  SELECT id INTO hold_id FROM bonus_accounts WHERE kind = 'hold';
+  SELECT id INTO partner_acc FROM bonus_accounts WHERE kind = 'partner' AND partner_id = v.partner_id;
+  IF partner_acc IS NULL THEN
+    INSERT INTO bonus_accounts (kind, partner_id) VALUES ('partner', v.partner_id) ON CONFLICT DO NOTHING;
+    SELECT id INTO partner_acc FROM bonus_accounts WHERE kind = 'partner' AND partner_id = v.partner_id;
+  END IF;
+  INSERT INTO ledger_transactions (idempotency_key, kind, reference, actor, created_at)
+    VALUES ('redeem:' || v.id, 'redeem', 'voucher:' || v.id, p_actor, CASE WHEN p_backdate THEN p_at ELSE now() END)
+    RETURNING id INTO tid;
+  INSERT INTO ledger_entries (transaction_id, account_id, amount)
+    VALUES (tid, hold_id, -v.points), (tid, partner_acc, v.points);
+  UPDATE bonus_vouchers SET settle_transaction_id = tid WHERE id = v.id;
+  INSERT INTO audit_log (actor_id, city_id, action, entity_type, entity_id, details)
+    VALUES (p_actor, v.city_id, 'bonus.voucher.redeem', 'bonus_voucher', v.id::text,
+      jsonb_build_object('partnerId', v.partner_id, 'points', v.points));
+  RETURN QUERY SELECT 'ok'::text, v.id, v.points, v.title, v.name, p_at;
+END;
+$$;
