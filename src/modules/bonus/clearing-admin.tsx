@@ -13,7 +13,7 @@ import { addMessages } from '../../platform/web/i18n.ts';
 import { TableWrap } from '../../platform/web/table.tsx';
 import { netClearing, type PeriodFigures } from './clearing.ts';
 import type { Anomaly } from './insights.ts';
-import { TZ } from './service.ts';
+import { dateTime, euro, num } from './pages.tsx';
 
 addMessages({
   de: {
@@ -167,20 +167,6 @@ registerAdminSection({
   visible: adminVisible,
   sort: 34,
 });
-
-const num = (ctx: PageContext, n: number) =>
-  new Intl.NumberFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB').format(n);
-const euro = (ctx: PageContext, cents: number) =>
-  new Intl.NumberFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB', {
-    style: 'currency',
-    currency: 'EUR',
-  }).format(cents / 100);
-const dateTime = (ctx: PageContext, d: Date) =>
-  new Intl.DateTimeFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB', {
-    timeZone: TZ,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(d);
 
 export function PeriodsPage({
   ctx,

@@ -28,7 +28,7 @@ const time = (ctx: PageContext, d: Date) =>
     minute: '2-digit',
   }).format(d);
 
-const dateTime = (ctx: PageContext, d: Date) =>
+export const dateTime = (ctx: PageContext, d: Date) =>
   new Intl.DateTimeFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB', {
     timeZone: TZ,
     dateStyle: 'medium',
@@ -41,13 +41,13 @@ const day = (ctx: PageContext, isoDay: string) =>
     timeZone: 'UTC',
   }).format(new Date(`${isoDay}T12:00:00Z`));
 
-const euro = (ctx: PageContext, cents: number) =>
+export const euro = (ctx: PageContext, cents: number) =>
   new Intl.NumberFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB', {
     style: 'currency',
     currency: 'EUR',
   }).format(cents / 100);
 
-const num = (ctx: PageContext, n: number) =>
+export const num = (ctx: PageContext, n: number) =>
   new Intl.NumberFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB').format(n);
 
 function ActionList({ ctx, actions }: { ctx: PageContext; actions: ActionListItem[] }) {

@@ -9,11 +9,11 @@ import {
 } from '../../platform/web/forms.tsx';
 import { addMessages } from '../../platform/web/i18n.ts';
 import { Layout } from '../../platform/web/layout.tsx';
+import { rings } from '../../platform/web/minimap.tsx';
 import { TableWrap } from '../../platform/web/table.tsx';
 import type { PublicStats } from './insights.ts';
-import { bonusBase, QrImage } from './pages.tsx';
+import { bonusBase, dateTime, euro, num, QrImage } from './pages.tsx';
 import type { PartnerActivity } from './partner.ts';
-import { TZ } from './service.ts';
 
 addMessages({
   de: {
@@ -147,20 +147,6 @@ addMessages({
     'bonus.stats.noMap': 'No locations have been entered for the partners yet.',
   },
 });
-
-const num = (ctx: PageContext, n: number) =>
-  new Intl.NumberFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB').format(n);
-const euro = (ctx: PageContext, cents: number) =>
-  new Intl.NumberFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB', {
-    style: 'currency',
-    currency: 'EUR',
-  }).format(cents / 100);
-const dateTime = (ctx: PageContext, d: Date) =>
-  new Intl.DateTimeFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB', {
-    timeZone: TZ,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(d);
 
 export function PartnerHomePage({
   ctx,
@@ -423,15 +409,6 @@ export function WalletExtras({ ctx, code }: { ctx: PageContext; code: string }) 
   );
 }
 
-type Ring = [number, number][];
-
-function ringsOf(geometry: unknown): Ring[] {
-  const g = geometry as { type?: string; coordinates?: unknown } | undefined;
-  if (g?.type === 'Polygon') return (g.coordinates as Ring[]).slice(0, 1);
-  if (g?.type === 'MultiPolygon') return (g.coordinates as Ring[][]).map((p) => p[0]!);
-  return [];
-}
-
 /** Partners as dots over the city outlines, drawn on the server (no tiles, no script). */
 function PartnerMap({
   ctx,
@@ -442,7 +419,7 @@ function PartnerMap({
   boundaries: unknown[];
   partners: { name: string; lat: number; lon: number }[];
 }) {
-  const outlines = boundaries.flatMap(ringsOf);
+  const outlines = boundaries.flatMap(rings);
   const all = [...outlines.flat(), ...partners.map((p) => [p.lon, p.lat] as [number, number])];
   if (all.length === 0) return null;
   const lons = all.map((p) => p[0]);

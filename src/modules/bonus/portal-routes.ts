@@ -21,6 +21,7 @@ import {
   PeriodPage,
   PeriodsPage,
 } from './clearing-admin.tsx';
+import { Problem, requireUser, STATUS, scanLimit } from './http.ts';
 import { anomalies, publicStats, walletExport, walletExportCsv } from './insights.ts';
 import {
   confirmAction,
@@ -39,44 +40,7 @@ import {
 } from './portal-pages.tsx';
 import { qrSvg } from './qr.ts';
 import { partnersOf } from './queries.ts';
-import { BonusError, type BonusErrorCode, createMultiplier, TZ } from './service.ts';
-
-const STATUS: Record<BonusErrorCode, number> = {
-  insufficient: 409,
-  not_found: 404,
-  limit: 409,
-  inactive: 409,
-  duplicate: 409,
-  invalid_token: 422,
-  expired_token: 410,
-  voucher_used: 409,
-  voucher_expired: 410,
-  own_voucher: 403,
-  wrong_partner: 403,
-  quota: 409,
-  invalid: 422,
-};
-
-const Problem = Type.Object({
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-});
-
-function requireUser(request: FastifyRequest): CurrentUser {
-  if (!request.user) throw new HttpError(401, 'Bitte melden Sie sich an.');
-  return request.user;
-}
-
-/** Scans and confirmations are limited per person, like check-ins and redemptions. */
-const scanLimit = (max: number) => ({
-  rateLimit: {
-    max,
-    timeWindow: 60_000,
-    allowList: () => false,
-    keyGenerator: (request: FastifyRequest) => `bonus:${request.user?.id ?? request.ip}`,
-  },
-});
+import { BonusError, createMultiplier, TZ } from './service.ts';
 
 export async function bonusPortalRoutes(app: FastifyInstance) {
   const db = app.database.db;

@@ -4,12 +4,13 @@ import Type from 'typebox';
 import { requireStaff } from '../../platform/admin/guard.ts';
 import { citiesWithRole, findUserByEmail } from '../../platform/auth/service.ts';
 import { rows, sql } from '../../platform/db/index.ts';
-import { forbidden, HttpError, notFound } from '../../platform/http/errors.ts';
+import { forbidden, notFound } from '../../platform/http/errors.ts';
 import { findCity } from '../../platform/tenancy/service.ts';
 import type { CurrentUser } from '../../platform/web/context.ts';
 import { formString } from '../../platform/web/forms.tsx';
 import { localePath } from '../../platform/web/i18n.ts';
 import { AdjustPage, type AdjustValues, AdminPlacesPage, StelePage } from './admin.tsx';
+import { asHttp, Problem, requireUser, STATUS, scanLimit } from './http.ts';
 import { BonusIntroPage, CheckinResultPage, RedeemPage, VoucherPage, WalletPage } from './pages.tsx';
 import { formatMemberCode, memberCode, redeemAudited } from './partner.ts';
 import { WalletExtras } from './portal-pages.tsx';
@@ -26,7 +27,6 @@ import {
 import {
   adjustWallet,
   BonusError,
-  type BonusErrorCode,
   checkIn,
   checkinToken,
   expiringPoints,
@@ -40,38 +40,6 @@ import {
   walletBalance,
 } from './service.ts';
 
-/** HTTP status for each kind of refusal. */
-const STATUS: Record<BonusErrorCode, number> = {
-  insufficient: 409,
-  not_found: 404,
-  limit: 409,
-  inactive: 409,
-  duplicate: 409,
-  invalid_token: 422,
-  expired_token: 410,
-  voucher_used: 409,
-  voucher_expired: 410,
-  own_voucher: 403,
-  wrong_partner: 403,
-  quota: 409,
-  invalid: 422,
-};
-
-const asHttp = (err: unknown): unknown =>
-  err instanceof BonusError ? new HttpError(STATUS[err.code], err.message, { type: err.code }) : err;
-
-function requireUser(request: FastifyRequest): CurrentUser {
-  if (!request.user) throw new HttpError(401, 'Bitte melden Sie sich an.');
-  return request.user;
-}
-
-const Problem = Type.Object({
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-  errors: Type.Optional(Type.Record(Type.String(), Type.String())),
-});
-
 const VoucherSchema = Type.Object({
   id: Type.Integer(),
   code: Type.String({ description: 'Einmal-Code (zehn Zeichen)' }),
@@ -83,19 +51,6 @@ const VoucherSchema = Type.Object({
 });
 
 const security = [{ session: [], csrf: [] }];
-
-/**
- * Scans and redemptions are limited per person (per client when anonymous), also for GET check-in
- * links, which the platform's global write limit does not count.
- */
-const scanLimit = (max: number) => ({
-  rateLimit: {
-    max,
-    timeWindow: 60_000,
-    allowList: () => false,
-    keyGenerator: (request: FastifyRequest) => `bonus:${request.user?.id ?? request.ip}`,
-  },
-});
 
 export async function bonusRoutes(app: FastifyInstance) {
   const db = app.database.db;
