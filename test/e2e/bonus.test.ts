@@ -174,6 +174,7 @@ describe('Stadttaler in the browser', { skip: skipReason, timeout: TIMEOUT }, ()
     ['settlement list', '/admin/bonus/abrechnung', 'admin'],
     ['anomalies', '/admin/bonus/auffaelligkeiten', 'admin'],
     ['campaigns', '/admin/bonus/kampagnen', 'admin'],
+    ['partner administration', '/admin/bonus/partner', 'admin'],
   ] as const)
     test(`axe: no violations on ${name}`, async () => {
       const p = await (who === 'admin' ? adminContext : citizenContext).newPage();

@@ -14,6 +14,7 @@ import { TableWrap } from '../../platform/web/table.tsx';
 import { netClearing, type PeriodFigures } from './clearing.ts';
 import type { Anomaly } from './insights.ts';
 import { dateTime, euro, num } from './pages.tsx';
+import type { PartnerAdminRow } from './partner.ts';
 
 addMessages({
   de: {
@@ -77,6 +78,20 @@ addMessages({
     'bonus.campaign.submit': 'Aktionszeitraum anlegen',
     'bonus.campaign.period': 'Zeitraum',
     'bonus.campaign.created': 'Der Aktionszeitraum ist angelegt.',
+    'bonus.partners.title': 'Stadttaler: Partner',
+    'bonus.partners.text':
+      'Partner freigeben und festlegen, wer für einen Partner Gutscheine einlösen und Aktionen bestätigen darf.',
+    'bonus.partners.none': 'Für Ihre Städte gibt es noch keine Partner.',
+    'bonus.partners.status.pending': 'wartet auf Freigabe',
+    'bonus.partners.status.approved': 'freigegeben',
+    'bonus.partners.status.suspended': 'gesperrt',
+    'bonus.partners.counts': '{members} Personen, {offers} Prämien',
+    'bonus.partners.approve': 'Freigeben',
+    'bonus.partners.email': 'E-Mail-Adresse einer Person, die für „{name}“ handeln soll',
+    'bonus.partners.add': 'Person hinzufügen',
+    'bonus.partners.added': 'Die Person handelt jetzt für „{name}“.',
+    'bonus.partners.known': 'Die Person handelt bereits für „{name}“.',
+    'bonus.partners.approved': '„{name}“ ist freigegeben.',
   },
   en: {
     'bonus.clearing.title': 'Stadttaler: settlement and clearing',
@@ -138,6 +153,20 @@ addMessages({
     'bonus.campaign.submit': 'Create campaign',
     'bonus.campaign.period': 'Period',
     'bonus.campaign.created': 'The campaign has been created.',
+    'bonus.partners.title': 'Stadttaler: partners',
+    'bonus.partners.text':
+      'Approve partners and decide who may redeem vouchers and confirm actions for a partner.',
+    'bonus.partners.none': 'There are no partners for your cities yet.',
+    'bonus.partners.status.pending': 'awaiting approval',
+    'bonus.partners.status.approved': 'approved',
+    'bonus.partners.status.suspended': 'suspended',
+    'bonus.partners.counts': '{members} people, {offers} rewards',
+    'bonus.partners.approve': 'Approve',
+    'bonus.partners.email': 'E-mail address of a person who acts for “{name}”',
+    'bonus.partners.add': 'Add person',
+    'bonus.partners.added': 'The person now acts for “{name}”.',
+    'bonus.partners.known': 'The person already acts for “{name}”.',
+    'bonus.partners.approved': '“{name}” is approved.',
   },
 });
 
@@ -146,6 +175,13 @@ const adminVisible = (user: Parameters<typeof citiesWithRole>[0]) => {
   return cities === 'all' || cities.length > 0;
 };
 
+registerAdminSection({
+  href: '/admin/bonus/partner',
+  label: 'bonus.partners.title',
+  description: 'bonus.partners.text',
+  visible: adminVisible,
+  sort: 31.5,
+});
 registerAdminSection({
   href: '/admin/bonus/abrechnung',
   label: 'bonus.clearing.title',
@@ -564,6 +600,81 @@ export function CampaignsPage({
           <span class="kern-label">{ctx.t('bonus.campaign.submit')}</span>
         </button>
       </form>
+    </AdminLayout>
+  );
+}
+
+export function PartnersPage({
+  ctx,
+  partners,
+  errors,
+  notice,
+  email,
+}: {
+  ctx: PageContext;
+  partners: PartnerAdminRow[];
+  errors?: FieldErrors;
+  notice?: string;
+  email?: { partnerId: number; value: string };
+}) {
+  const title = ctx.t('bonus.partners.title');
+  return (
+    <AdminLayout ctx={ctx} title={title} crumbs={[{ label: title }]}>
+      <h1 class="kern-heading-large">{title}</h1>
+      {errors && <ErrorSummary ctx={ctx} errors={errors} />}
+      {notice && (
+        <div class="kern-alert kern-alert--success" role="status">
+          <div class="kern-alert__body">
+            <p class="kern-body">{notice}</p>
+          </div>
+        </div>
+      )}
+      <p class="kern-body">{ctx.t('bonus.partners.text')}</p>
+      {partners.length === 0 && <p class="kern-body">{ctx.t('bonus.partners.none')}</p>}
+      {partners.map((p) => {
+        const field = `email-${p.id}`;
+        return (
+          <section key={p.id} class="sp-result" aria-labelledby={`partner-${p.id}`}>
+            <h2 class="kern-heading-small" id={`partner-${p.id}`}>
+              {p.name} ({p.cityName})
+            </h2>
+            <p class="kern-body">
+              {ctx.t(`bonus.partners.status.${p.status}`)} ·{' '}
+              {ctx.t('bonus.partners.counts', { members: p.members, offers: p.offers })}
+            </p>
+            {p.status === 'pending' && (
+              <form method="post" action={ctx.href(`/admin/bonus/partner/${p.id}/freigeben`)}>
+                <CsrfField ctx={ctx} />
+                <button type="submit" class="kern-btn kern-btn--secondary">
+                  <span class="kern-label">
+                    {ctx.t('bonus.partners.approve')}
+                    <span class="sp-visually-hidden">: {p.name}</span>
+                  </span>
+                </button>
+              </form>
+            )}
+            <form method="post" action={ctx.href(`/admin/bonus/partner/${p.id}/mitglieder`)} novalidate>
+              <CsrfField ctx={ctx} />
+              <TextField
+                ctx={ctx}
+                name={field}
+                type="email"
+                label={ctx.t('bonus.partners.email', { name: p.name })}
+                value={email?.partnerId === p.id ? email.value : ''}
+                error={errors?.[field]}
+                autocomplete="off"
+                maxLength={254}
+              />
+              <button type="submit" class="kern-btn kern-btn--secondary">
+                <span class="kern-label">
+                  {ctx.t('bonus.partners.add')}
+                  <span class="sp-visually-hidden">: {p.name}</span>
+                </span>
+              </button>
+            </form>
+          </section>
+        );
+      })}
     </AdminLayout>
   );
 }

@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { audit } from '../../platform/audit/service.ts';
+import { grantRole } from '../../platform/auth/service.ts';
 import { type Db, one, rows, sql } from '../../platform/db/index.ts';
 import {
   type ActionRow,
@@ -187,4 +188,60 @@ export async function partnerActivity(db: Db, partnerId: number, limit = 20): Pr
         ORDER BY at DESC LIMIT ${limit}`,
   );
   return r.map((x) => ({ ...x, at: new Date(x.at), points: Number(x.points) }));
+}
+
+export interface PartnerAdminRow {
+  id: number;
+  name: string;
+  cityId: number;
+  cityName: string;
+  status: string;
+  members: number;
+  offers: number;
+}
+
+/** Partners of the given cities (or all) for the staff list. */
+export async function listPartners(db: Db, cityIds: number[] | 'all'): Promise<PartnerAdminRow[]> {
+  const all = cityIds === 'all';
+  return rows<PartnerAdminRow>(
+    db,
+    sql`SELECT p.id, p.name, p.city_id AS "cityId", c.short_name AS "cityName", p.status,
+          (SELECT count(*)::int FROM bonus_partner_members m WHERE m.partner_id = p.id) AS members,
+          (SELECT count(*)::int FROM bonus_offers o WHERE o.partner_id = p.id AND o.status = 'approved') AS offers
+        FROM bonus_partners p JOIN cities c ON c.id = p.city_id
+        WHERE ${all} OR p.city_id = ANY(${sql.param(all ? [] : cityIds)}::int[])
+        ORDER BY c.sort, p.name`,
+  );
+}
+
+/**
+ * A city admin lets a person act for a partner (redeem, confirm): membership plus the city's
+ * partner role. Audited; adding twice changes nothing.
+ */
+export async function addPartnerMember(
+  db: Db,
+  input: { partnerId: number; userId: string; actorId: string },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const p = await one<{ city_id: number }>(
+      tx,
+      sql`SELECT city_id FROM bonus_partners WHERE id = ${input.partnerId}`,
+    );
+    if (!p) throw new BonusError('not_found', 'Diesen Partner gibt es nicht.');
+    const added = await rows(
+      tx,
+      sql`INSERT INTO bonus_partner_members (partner_id, user_id) VALUES (${input.partnerId}, ${input.userId})
+          ON CONFLICT DO NOTHING RETURNING user_id`,
+    );
+    if (added.length === 0) return false;
+    await grantRole(tx, input.userId, 'partner', p.city_id);
+    await audit(tx, {
+      actorId: input.actorId,
+      cityId: p.city_id,
+      action: 'bonus.partner.member.add',
+      entityType: 'bonus_partner',
+      entityId: String(input.partnerId),
+    });
+    return true;
+  });
 }

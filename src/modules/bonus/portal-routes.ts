@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import Type from 'typebox';
 import { requireStaff } from '../../platform/admin/guard.ts';
-import { citiesWithRole, hasRole } from '../../platform/auth/service.ts';
+import { citiesWithRole, findUserByEmail, hasRole } from '../../platform/auth/service.ts';
 import { rows, sql } from '../../platform/db/index.ts';
 import { forbidden, HttpError, notFound } from '../../platform/http/errors.ts';
 import { cityBoundaryGeoJson, findCity } from '../../platform/tenancy/service.ts';
@@ -18,14 +18,17 @@ import {
   AnomaliesPage,
   CampaignsPage,
   type CampaignValues,
+  PartnersPage,
   PeriodPage,
   PeriodsPage,
 } from './clearing-admin.tsx';
 import { Problem, requireUser, STATUS, scanLimit } from './http.ts';
 import { anomalies, publicStats, walletExport, walletExportCsv } from './insights.ts';
 import {
+  addPartnerMember,
   confirmAction,
   formatMemberCode,
+  listPartners,
   memberCode,
   partnerActions,
   partnerActivity,
@@ -40,7 +43,7 @@ import {
 } from './portal-pages.tsx';
 import { qrSvg } from './qr.ts';
 import { partnersOf } from './queries.ts';
-import { BonusError, createMultiplier, TZ } from './service.ts';
+import { approvePartner, BonusError, createMultiplier, TZ } from './service.ts';
 
 export async function bonusPortalRoutes(app: FastifyInstance) {
   const db = app.database.db;
@@ -326,6 +329,75 @@ export async function bonusPortalRoutes(app: FastifyInstance) {
         );
       }
       return reply.redirect(ctx.href(`/admin/bonus/abrechnung/${month}`), 303);
+    },
+  );
+
+  // ---- staff: partners and the people who act for them ----
+
+  async function partnerForAdmin(request: FastifyRequest, id: string) {
+    if (!/^\d{1,9}$/.test(id)) throw notFound('Diesen Partner gibt es nicht.');
+    const [p] = await listPartners(db, 'all').then((all) => all.filter((x) => x.id === Number(id)));
+    if (!p) throw notFound('Diesen Partner gibt es nicht.');
+    const user = requireStaff(request, 'admin', p.cityId);
+    return { user, partner: p };
+  }
+
+  async function partnersPage(
+    request: FastifyRequest,
+    extra: Partial<Parameters<typeof PartnersPage>[0]> = {},
+  ) {
+    const user = requireStaff(request, 'admin', 'any');
+    const partners = await listPartners(db, citiesWithRole(user, 'admin'));
+    return h(PartnersPage, { ctx: await request.pageContext(), partners, ...extra });
+  }
+
+  app.get('/admin/bonus/partner', { schema: { hide: true } }, async (request, reply) =>
+    reply.page(await partnersPage(request)),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/admin/bonus/partner/:id/freigeben',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const { user, partner } = await partnerForAdmin(request, request.params.id);
+      await approvePartner(db, partner.id, user.id);
+      const ctx = await request.pageContext();
+      return reply.page(
+        await partnersPage(request, { notice: ctx.t('bonus.partners.approved', { name: partner.name }) }),
+      );
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/admin/bonus/partner/:id/mitglieder',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const { user, partner } = await partnerForAdmin(request, request.params.id);
+      const field = `email-${partner.id}`;
+      const value = formString(request.body, field).slice(0, 254);
+      const person = value ? await findUserByEmail(db, value) : undefined;
+      if (!person)
+        return reply.page(
+          await partnersPage(request, {
+            errors: {
+              [field]:
+                'Zu dieser E-Mail-Adresse gibt es kein Konto. Die Person muss sich zuerst registrieren.',
+            },
+            email: { partnerId: partner.id, value },
+          }),
+          422,
+        );
+      const added = await addPartnerMember(db, {
+        partnerId: partner.id,
+        userId: person.id,
+        actorId: user.id,
+      });
+      const ctx = await request.pageContext();
+      return reply.page(
+        await partnersPage(request, {
+          notice: ctx.t(added ? 'bonus.partners.added' : 'bonus.partners.known', { name: partner.name }),
+        }),
+      );
     },
   );
 

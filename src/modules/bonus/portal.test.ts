@@ -303,6 +303,45 @@ describe('bonus partner portal, member code, statistics, settlement pages', () =
     assert.ok(heidenheim);
   });
 
+  test('city admins approve partners and add the people who act for them', async () => {
+    const aalen = await cityId(t.database, 'aalen');
+    const shop = await createPartner(db, { cityId: aalen, slug: 'bioladen', name: 'Bioladen Aalen' });
+    const page = await t.app.inject({ url: '/admin/bonus/partner', headers: { cookie: cityAdmin.cookie } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Bioladen Aalen/);
+    assert.doesNotMatch(page.body, /Repair-Café Heidenheim/, 'only partners of the own city');
+    const approve = await t.app.inject(postForm(`/admin/bonus/partner/${shop}/freigeben`, cityAdmin, {}));
+    assert.equal(approve.statusCode, 200);
+    assert.match(approve.body, /ist freigegeben/);
+    const foreign = await t.app.inject(
+      postForm(`/admin/bonus/partner/${partnerId}/freigeben`, cityAdmin, {}),
+    );
+    assert.equal(foreign.statusCode, 403);
+    const unknown = await t.app.inject(
+      postForm(`/admin/bonus/partner/${shop}/mitglieder`, cityAdmin, {
+        [`email-${shop}`]: 'niemand@example.org',
+      }),
+    );
+    assert.equal(unknown.statusCode, 422);
+    assert.match(unknown.body, /kein Konto/);
+    const cashier = await userAgent(t, [], 'kasse.bioladen@example.org');
+    const added = await t.app.inject(
+      postForm(`/admin/bonus/partner/${shop}/mitglieder`, cityAdmin, {
+        [`email-${shop}`]: 'kasse.bioladen@example.org',
+      }),
+    );
+    assert.match(added.body, /handelt jetzt für/);
+    assert.equal(
+      (await t.app.inject({ url: '/partner', headers: { cookie: cashier.cookie } })).statusCode,
+      200,
+    );
+    const log = await one(
+      db,
+      sql`SELECT 1 FROM audit_log WHERE action = 'bonus.partner.member.add' AND entity_id = ${String(shop)}`,
+    );
+    assert.ok(log);
+  });
+
   test('staff: anomalies, campaigns and printable QR codes', async () => {
     const anomalies = await t.app.inject({
       url: '/admin/bonus/auffaelligkeiten',
