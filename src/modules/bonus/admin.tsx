@@ -11,6 +11,7 @@ import {
 } from '../../platform/web/forms.tsx';
 import { addMessages } from '../../platform/web/i18n.ts';
 import { TableWrap } from '../../platform/web/table.tsx';
+import { QrImage } from './pages.tsx';
 
 addMessages({
   de: {
@@ -86,48 +87,50 @@ export function AdminPlacesPage({ ctx, places }: { ctx: PageContext; places: Adm
         <p class="kern-body">{ctx.t('bonus.admin.none')}</p>
       ) : (
         <TableWrap label={ctx.t('bonus.admin.title')}>
-          <TableWrap label={ctx.t('bonus.admin.title')}>
-            <table class="kern-table">
-              <thead class="kern-table__head">
-                <tr class="kern-table__row">
-                  <th class="kern-table__header" scope="col">
-                    {ctx.t('bonus.admin.place')}
-                  </th>
-                  <th class="kern-table__header" scope="col">
-                    {ctx.t('bonus.admin.action')}
-                  </th>
-                  <th class="kern-table__header" scope="col">
-                    {ctx.t('bonus.admin.code')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody class="kern-table__body">
-                {places.map((p) => (
-                  <tr class="kern-table__row" key={p.id}>
-                    <td class="kern-table__cell">
-                      {p.name} ({p.cityName})
-                    </td>
-                    <td class="kern-table__cell">
-                      {p.actionName}: {p.points}
-                    </td>
-                    <td class="kern-table__cell">
-                      {p.url ? (
-                        <>
-                          {ctx.t('bonus.admin.static', { v: p.codeVersion })}:{' '}
-                          <code class="sp-code">{p.url}</code>
-                        </>
-                      ) : (
-                        <a class="kern-link" href={ctx.href(`/admin/bonus/orte/${p.id}/stele`)}>
-                          {ctx.t('bonus.admin.rotating')}
+          <table class="kern-table">
+            <thead class="kern-table__head">
+              <tr class="kern-table__row">
+                <th class="kern-table__header" scope="col">
+                  {ctx.t('bonus.admin.place')}
+                </th>
+                <th class="kern-table__header" scope="col">
+                  {ctx.t('bonus.admin.action')}
+                </th>
+                <th class="kern-table__header" scope="col">
+                  {ctx.t('bonus.admin.code')}
+                </th>
+              </tr>
+            </thead>
+            <tbody class="kern-table__body">
+              {places.map((p) => (
+                <tr class="kern-table__row" key={p.id}>
+                  <td class="kern-table__cell">
+                    {p.name} ({p.cityName})
+                  </td>
+                  <td class="kern-table__cell">
+                    {p.actionName}: {p.points}
+                  </td>
+                  <td class="kern-table__cell">
+                    {p.url ? (
+                      <>
+                        {ctx.t('bonus.admin.static', { v: p.codeVersion })}:{' '}
+                        <code class="sp-code">{p.url}</code>{' '}
+                        <a class="kern-link" href={`/admin/bonus/orte/${p.id}/qr.svg`} download>
+                          {ctx.t('bonus.admin.qr')}
                           <span class="sp-visually-hidden">: {p.name}</span>
                         </a>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+                      </>
+                    ) : (
+                      <a class="kern-link" href={ctx.href(`/admin/bonus/orte/${p.id}/stele`)}>
+                        {ctx.t('bonus.admin.rotating')}
+                        <span class="sp-visually-hidden">: {p.name}</span>
+                      </a>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </TableWrap>
       )}
     </AdminLayout>
@@ -139,11 +142,13 @@ export function StelePage({
   place,
   url,
   seconds,
+  qr,
 }: {
   ctx: PageContext;
   place: string;
   url: string;
   seconds: number;
+  qr: string;
 }) {
   const title = ctx.t('bonus.admin.stele.title', { place });
   return (
@@ -154,6 +159,7 @@ export function StelePage({
     >
       <h1 class="kern-heading-large">{title}</h1>
       <p class="kern-body">{ctx.t('bonus.admin.stele.text', { seconds })}</p>
+      <QrImage svg={qr} label={title} large />
       <p class="kern-heading-medium">
         <code class="sp-code">{url}</code>
       </p>

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type JobHandler, startWorker, type Worker } from '../../platform/jobs/service.ts';
+import { bonusPortalRoutes } from './portal-routes.ts';
 import { bonusRoutes } from './routes.ts';
 import {
   berlinYear,
@@ -30,6 +31,7 @@ export function bonusJobHandlers(app: FastifyInstance): Record<string, JobHandle
 /** Stadttaler: wallet, check-ins, vouchers, partner redemption and their JSON API. */
 export async function bonusModule(app: FastifyInstance) {
   await app.register(bonusRoutes);
+  await app.register(bonusPortalRoutes);
   // Tests drive the jobs directly; a background worker there would race with their assertions.
   if (process.env.NODE_ENV === 'test') return;
   let worker: Worker | undefined;

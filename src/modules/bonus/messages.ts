@@ -55,6 +55,8 @@ addMessages({
     'bonus.partner.submit': 'Einlösen',
     'bonus.partner.ok': 'Eingelöst: „{offer}“ für {n} Punkte. Bitte geben Sie die Prämie aus.',
     'bonus.partner.forbidden': 'Diese Seite ist für Partner des Bonusprogramms.',
+    'bonus.voucher.qr': 'QR-Code des Gutscheins zum Scannen durch den Partner',
+    'bonus.admin.qr': 'QR-Code als SVG zum Drucken',
   },
   en: {
     'nav.bonus': 'Stadttaler',
@@ -108,5 +110,7 @@ addMessages({
     'bonus.partner.submit': 'Redeem',
     'bonus.partner.ok': 'Redeemed: “{offer}” for {n} points. Please hand out the reward.',
     'bonus.partner.forbidden': 'This page is for partners of the bonus programme.',
+    'bonus.voucher.qr': 'QR code of the voucher for the partner to scan',
+    'bonus.admin.qr': 'QR code as SVG for printing',
   },
 });

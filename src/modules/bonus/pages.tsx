@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../../platform/web/context.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, fieldId, TextField } from '../../platform/web/forms.tsx';
 import { Layout } from '../../platform/web/layout.tsx';
@@ -5,6 +6,18 @@ import { TableWrap } from '../../platform/web/table.tsx';
 import type { ActionListItem, HistoryRow, OfferListItem, OpenVoucher } from './queries.ts';
 import { formatCode, type Scheme, TZ } from './service.ts';
 import './messages.ts';
+
+/** A QR code drawn on the server (SVG markup from the qrcode package: paths only, no text). */
+export function QrImage({ svg, label, large }: { svg: string; label: string; large?: boolean }) {
+  return (
+    <div
+      class={large ? 'sp-qr sp-qr--large' : 'sp-qr'}
+      role="img"
+      aria-label={label}
+      dangerouslySetInnerHTML={{ __html: svg }}
+    />
+  );
+}
 
 export const bonusBase = (ctx: PageContext) => `${ctx.city ? `/${ctx.city.slug}` : ''}/bonus`;
 
@@ -15,7 +28,7 @@ const time = (ctx: PageContext, d: Date) =>
     minute: '2-digit',
   }).format(d);
 
-const dateTime = (ctx: PageContext, d: Date) =>
+export const dateTime = (ctx: PageContext, d: Date) =>
   new Intl.DateTimeFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB', {
     timeZone: TZ,
     dateStyle: 'medium',
@@ -28,13 +41,13 @@ const day = (ctx: PageContext, isoDay: string) =>
     timeZone: 'UTC',
   }).format(new Date(`${isoDay}T12:00:00Z`));
 
-const euro = (ctx: PageContext, cents: number) =>
+export const euro = (ctx: PageContext, cents: number) =>
   new Intl.NumberFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB', {
     style: 'currency',
     currency: 'EUR',
   }).format(cents / 100);
 
-const num = (ctx: PageContext, n: number) =>
+export const num = (ctx: PageContext, n: number) =>
   new Intl.NumberFormat(ctx.locale === 'de' ? 'de-DE' : 'en-GB').format(n);
 
 function ActionList({ ctx, actions }: { ctx: PageContext; actions: ActionListItem[] }) {
@@ -104,6 +117,8 @@ export interface WalletPageProps {
   history: HistoryRow[];
   actions: ActionListItem[];
   errors?: FieldErrors;
+  /** Member code and data links (portal-pages.tsx). */
+  extras?: ComponentChildren;
 }
 
 export function WalletPage(p: WalletPageProps) {
@@ -242,7 +257,13 @@ export function WalletPage(p: WalletPageProps) {
         )}
       </section>
 
+      {p.extras}
       <ActionList ctx={ctx} actions={p.actions} />
+      <p class="kern-body">
+        <a class="kern-link" href={ctx.href(`${base}/statistik`)}>
+          {ctx.t('bonus.stats.title')}
+        </a>
+      </p>
     </Layout>
   );
 }
@@ -297,8 +318,11 @@ export function CheckinResultPage({
 export function VoucherPage({
   ctx,
   voucher,
+  qr,
 }: {
   ctx: PageContext;
+  /** SVG of the QR code the partner scans. */
+  qr?: string;
   voucher: {
     code: string;
     points: number;
@@ -319,6 +343,7 @@ export function VoucherPage({
           <p class="kern-body">{voucher.partnerAddress}</p>
           <p class="kern-label">{ctx.t('bonus.voucher.code')}</p>
           <p class="sp-voucher-code kern-heading-large">{formatCode(voucher.code)}</p>
+          {qr && <QrImage svg={qr} label={ctx.t('bonus.voucher.qr')} />}
           <p class="kern-body">{ctx.t('bonus.voucher.until', { time: time(ctx, voucher.expiresAt) })}</p>
         </>
       ) : (
@@ -349,7 +374,12 @@ export function RedeemPage({
 }) {
   const title = ctx.t('bonus.partner.title');
   return (
-    <Layout ctx={ctx} title={title}>
+    <Layout
+      ctx={ctx}
+      title={title}
+      islands={['qr-scan']}
+      breadcrumbs={[{ label: ctx.t('bonus.portal.title'), href: '/partner' }, { label: title }]}
+    >
       <h1 class="kern-heading-large">{title}</h1>
       {errors && <ErrorSummary ctx={ctx} errors={errors} />}
       {done && (
@@ -363,16 +393,18 @@ export function RedeemPage({
       )}
       <form method="post" action={ctx.href('/partner/einloesen')} novalidate>
         <CsrfField ctx={ctx} />
-        <TextField
-          ctx={ctx}
-          name="code"
-          label={ctx.t('bonus.partner.code')}
-          hint={ctx.t('bonus.partner.codeHint')}
-          value={code}
-          error={errors?.code}
-          autocomplete="off"
-          maxLength={20}
-        />
+        <div data-qr-scan="voucher">
+          <TextField
+            ctx={ctx}
+            name="code"
+            label={ctx.t('bonus.partner.code')}
+            hint={`${ctx.t('bonus.partner.codeHint')} ${ctx.t('bonus.scan.hint')}`}
+            value={code}
+            error={errors?.code}
+            autocomplete="off"
+            maxLength={20}
+          />
+        </div>
         <button type="submit" class="kern-btn kern-btn--primary">
           <span class="kern-label">{ctx.t('bonus.partner.submit')}</span>
         </button>

@@ -4,13 +4,17 @@ import Type from 'typebox';
 import { requireStaff } from '../../platform/admin/guard.ts';
 import { citiesWithRole, findUserByEmail } from '../../platform/auth/service.ts';
 import { rows, sql } from '../../platform/db/index.ts';
-import { forbidden, HttpError, notFound } from '../../platform/http/errors.ts';
+import { forbidden, notFound } from '../../platform/http/errors.ts';
 import { findCity } from '../../platform/tenancy/service.ts';
 import type { CurrentUser } from '../../platform/web/context.ts';
 import { formString } from '../../platform/web/forms.tsx';
 import { localePath } from '../../platform/web/i18n.ts';
 import { AdjustPage, type AdjustValues, AdminPlacesPage, StelePage } from './admin.tsx';
+import { asHttp, Problem, requireUser, STATUS, scanLimit } from './http.ts';
 import { BonusIntroPage, CheckinResultPage, RedeemPage, VoucherPage, WalletPage } from './pages.tsx';
+import { formatMemberCode, memberCode, redeemAudited } from './partner.ts';
+import { WalletExtras } from './portal-pages.tsx';
+import { qrSvg } from './qr.ts';
 import {
   activeActions,
   availableOffers,
@@ -23,7 +27,6 @@ import {
 import {
   adjustWallet,
   BonusError,
-  type BonusErrorCode,
   checkIn,
   checkinToken,
   expiringPoints,
@@ -32,43 +35,10 @@ import {
   issueVoucher,
   type Place,
   ROTATION_SECONDS,
-  redeemVoucher,
   releaseVoucher,
   rotationWindow,
   walletBalance,
 } from './service.ts';
-
-/** HTTP status for each kind of refusal. */
-const STATUS: Record<BonusErrorCode, number> = {
-  insufficient: 409,
-  not_found: 404,
-  limit: 409,
-  inactive: 409,
-  duplicate: 409,
-  invalid_token: 422,
-  expired_token: 410,
-  voucher_used: 409,
-  voucher_expired: 410,
-  own_voucher: 403,
-  wrong_partner: 403,
-  quota: 409,
-  invalid: 422,
-};
-
-const asHttp = (err: unknown): unknown =>
-  err instanceof BonusError ? new HttpError(STATUS[err.code], err.message, { type: err.code }) : err;
-
-function requireUser(request: FastifyRequest): CurrentUser {
-  if (!request.user) throw new HttpError(401, 'Bitte melden Sie sich an.');
-  return request.user;
-}
-
-const Problem = Type.Object({
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-  errors: Type.Optional(Type.Record(Type.String(), Type.String())),
-});
 
 const VoucherSchema = Type.Object({
   id: Type.Integer(),
@@ -82,22 +52,11 @@ const VoucherSchema = Type.Object({
 
 const security = [{ session: [], csrf: [] }];
 
-/**
- * Scans and redemptions are limited per person (per client when anonymous), also for GET check-in
- * links, which the platform's global write limit does not count.
- */
-const scanLimit = (max: number) => ({
-  rateLimit: {
-    max,
-    timeWindow: 60_000,
-    allowList: () => false,
-    keyGenerator: (request: FastifyRequest) => `bonus:${request.user?.id ?? request.ip}`,
-  },
-});
-
 export async function bonusRoutes(app: FastifyInstance) {
   const db = app.database.db;
   const { secret, baseUrl } = app.config;
+
+  const redeemUrl = (code: string) => `${baseUrl}/partner/einloesen?code=${code}`;
 
   async function cityOr404(slug: string | undefined) {
     if (!slug) return undefined;
@@ -111,9 +70,14 @@ export async function bonusRoutes(app: FastifyInstance) {
     for (const id of await expiredVoucherIds(db, userId, now)) await releaseVoucher(db, id, now);
   }
 
-  async function walletProps(userId: string, cityId: number | undefined) {
+  async function walletProps(
+    userId: string,
+    cityId: number | undefined,
+    ctx: Parameters<typeof WalletExtras>[0]['ctx'],
+  ) {
     const now = new Date();
     await settleExpired(userId, now);
+    const code = formatMemberCode(await memberCode(db, userId));
     const [scheme, balance, expiring, vouchers, offers, history, actions] = await Promise.all([
       getScheme(db),
       walletBalance(db, userId),
@@ -123,7 +87,16 @@ export async function bonusRoutes(app: FastifyInstance) {
       walletHistory(db, userId),
       activeActions(db, now, cityId),
     ]);
-    return { scheme, balance, expiring, vouchers, offers, history, actions };
+    return {
+      scheme,
+      balance,
+      expiring,
+      vouchers,
+      offers,
+      history,
+      actions,
+      extras: h(WalletExtras, { ctx, code }),
+    };
   }
 
   // ---- pages ----
@@ -135,7 +108,7 @@ export async function bonusRoutes(app: FastifyInstance) {
       const [scheme, actions] = await Promise.all([getScheme(db), activeActions(db, new Date(), city?.id)]);
       return h(BonusIntroPage, { ctx, scheme, actions });
     }
-    return h(WalletPage, { ctx, ...(await walletProps(request.user.id, city?.id)) });
+    return h(WalletPage, { ctx, ...(await walletProps(request.user.id, city?.id, ctx)) });
   }
   app.get('/bonus', { schema: { hide: true } }, async (request, reply) =>
     reply.page(await walletPage(request)),
@@ -159,7 +132,7 @@ export async function bonusRoutes(app: FastifyInstance) {
         status: STATUS[err.code] === 404 ? 422 : STATUS[err.code],
         page: h(WalletPage, {
           ctx,
-          ...(await walletProps(user.id, city?.id)),
+          ...(await walletProps(user.id, city?.id, ctx)),
           errors: { praemien: err.message },
         }),
       };
@@ -190,7 +163,8 @@ export async function bonusRoutes(app: FastifyInstance) {
     await settleExpired(user.id, new Date());
     const voucher = await voucherOf(db, user.id, n);
     if (!voucher) throw notFound('Diesen Gutschein gibt es nicht.');
-    return h(VoucherPage, { ctx: await request.pageContext(city), voucher });
+    const qr = voucher.status === 'issued' ? await qrSvg(redeemUrl(voucher.code)) : undefined;
+    return h(VoucherPage, { ctx: await request.pageContext(city), voucher, ...(qr ? { qr } : {}) });
   }
   app.get<{ Params: { id: string } }>(
     '/bonus/gutscheine/:id',
@@ -261,10 +235,8 @@ export async function bonusRoutes(app: FastifyInstance) {
           422,
         );
       try {
-        const r = await redeemVoucher(db, { code, actorId: user.id });
-        return reply.page(
-          h(RedeemPage, { ctx, code: '', done: { offer: r.offerTitle, points: r.voucher.points } }),
-        );
+        const r = await redeemAudited(db, { code, actorId: user.id });
+        return reply.page(h(RedeemPage, { ctx, code: '', done: { offer: r.offerTitle, points: r.points } }));
       } catch (err) {
         if (!(err instanceof BonusError)) throw err;
         return reply.page(h(RedeemPage, { ctx, code, errors: { code: err.message } }), STATUS[err.code]);
@@ -314,14 +286,39 @@ export async function bonusRoutes(app: FastifyInstance) {
       const seconds = (rotationWindow(now) + 1) * ROTATION_SECONDS - Math.floor(now.getTime() / 1000);
       // Without JavaScript: the Refresh header reloads the page when the next code starts.
       reply.header('refresh', String(seconds)).header('cache-control', 'no-store');
+      const url = checkinUrl(checkinToken(secret, place, now));
       return reply.page(
         h(StelePage, {
           ctx: await request.pageContext(),
           place: place.name,
-          url: checkinUrl(checkinToken(secret, place, now)),
+          url,
           seconds,
+          qr: await qrSvg(url),
         }),
       );
+    },
+  );
+
+  // A printable QR code of a static check-in place (SVG scales to any poster size).
+  app.get<{ Params: { id: string } }>(
+    '/admin/bonus/orte/:id/qr.svg',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      if (!/^\d{1,9}$/.test(request.params.id)) throw notFound('Diesen Ort gibt es nicht.');
+      const [place] = await rows<Place>(
+        db,
+        sql`SELECT * FROM bonus_places WHERE id = ${Number(request.params.id)} AND code_kind = 'static' AND active`,
+      );
+      if (!place) throw notFound('Diesen Ort mit gedrucktem Code gibt es nicht.');
+      requireStaff(request, 'editor', place.city_id);
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .header(
+          'content-disposition',
+          `inline; filename="stadttaler-ort-${place.id}-v${place.code_version}.svg"`,
+        )
+        .header('cache-control', 'private, no-store')
+        .send(await qrSvg(checkinUrl(checkinToken(secret, place))));
     },
   );
 
@@ -386,7 +383,7 @@ export async function bonusRoutes(app: FastifyInstance) {
     id: v.id,
     code: v.code,
     displayCode: formatCode(v.code),
-    qrPayload: `${baseUrl}/partner/einloesen?code=${v.code}`,
+    qrPayload: redeemUrl(v.code),
     points: v.points,
     status: v.status as 'issued',
     expiresAt: v.expiresAt.toISOString(),
@@ -549,10 +546,10 @@ export async function bonusRoutes(app: FastifyInstance) {
     async (request) => {
       const user = requireUser(request);
       try {
-        const r = await redeemVoucher(db, { code: request.body.code, actorId: user.id });
+        const r = await redeemAudited(db, { code: request.body.code, actorId: user.id });
         return {
-          voucherId: r.voucher.id,
-          points: r.voucher.points,
+          voucherId: r.voucherId,
+          points: r.points,
           offer: r.offerTitle,
           partner: r.partnerName,
         };

@@ -15,8 +15,8 @@ before(async () => {
 });
 after(async () => database.close());
 
-test('bonus Drizzle definitions match 0006_bonus.sql', async () => {
-  assert.equal(tables.length, 11);
+test('bonus Drizzle definitions match 0006_bonus.sql and 0008_bonus_clearing.sql', async () => {
+  assert.equal(tables.length, 16);
   for (const table of tables) {
     const config = getTableConfig(table);
     const actual = await rows<{ column_name: string; is_nullable: string }>(

@@ -2,10 +2,22 @@
  * Drizzle table definitions of the bonus system. The SQL migration 0006_bonus.sql is the source of
  * truth (triggers, partial indexes, checks); schema.test.ts keeps both equal.
  */
-import { bigint, boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  customType,
+  date,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 const id64 = (name: string) => bigint(name, { mode: 'number' });
+const point = customType<{ data: string }>({ dataType: () => 'geometry(Point,4326)' });
 
 export const bonusSchemes = pgTable('bonus_schemes', {
   id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
@@ -28,6 +40,7 @@ export const bonusPartners = pgTable('bonus_partners', {
   approvedBy: uuid('approved_by'),
   approvedAt: tz('approved_at'),
   createdAt: tz('created_at').notNull(),
+  location: point('location'),
 });
 
 export const bonusPartnerMembers = pgTable(
@@ -98,6 +111,7 @@ export const bonusPlaces = pgTable('bonus_places', {
   codeVersion: integer('code_version').notNull(),
   active: boolean('active').notNull(),
   createdAt: tz('created_at').notNull(),
+  location: point('location'),
 });
 
 export const bonusAwards = pgTable('bonus_awards', {
@@ -144,3 +158,58 @@ export const bonusVouchers = pgTable('bonus_vouchers', {
   holdTransactionId: id64('hold_transaction_id').notNull(),
   settleTransactionId: id64('settle_transaction_id'),
 });
+
+// ---- 0008_bonus_clearing.sql (location columns of partners and places are PostGIS, read by SQL)
+
+export const bonusMemberCodes = pgTable('bonus_member_codes', {
+  userId: uuid('user_id').primaryKey(),
+  code: text('code').notNull(),
+  createdAt: tz('created_at').notNull(),
+});
+
+export const bonusMultipliers = pgTable('bonus_multipliers', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  label: text('label').notNull(),
+  actionId: integer('action_id'),
+  cityId: integer('city_id'),
+  percent: integer('percent').notNull(),
+  startsAt: tz('starts_at').notNull(),
+  endsAt: tz('ends_at').notNull(),
+  createdAt: tz('created_at').notNull(),
+});
+
+export const bonusPeriods = pgTable('bonus_periods', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  month: date('month').notNull(),
+  startsAt: tz('starts_at').notNull(),
+  endsAt: tz('ends_at').notNull(),
+  status: text('status').notNull(),
+  pointsPerEuro: integer('points_per_euro').notNull(),
+  closedAt: tz('closed_at'),
+  closedBy: uuid('closed_by'),
+});
+
+export const bonusSettlements = pgTable(
+  'bonus_settlements',
+  {
+    periodId: integer('period_id').notNull(),
+    partnerId: integer('partner_id').notNull(),
+    cityId: integer('city_id').notNull(),
+    redemptions: integer('redemptions').notNull(),
+    points: id64('points').notNull(),
+    cents: id64('cents').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.periodId, t.partnerId] })],
+);
+
+export const bonusClearing = pgTable(
+  'bonus_clearing',
+  {
+    periodId: integer('period_id').notNull(),
+    issuingCityId: integer('issuing_city_id').notNull(),
+    redeemingCityId: integer('redeeming_city_id').notNull(),
+    points: id64('points').notNull(),
+    cents: id64('cents').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.periodId, t.issuingCityId, t.redeemingCityId] })],
+);

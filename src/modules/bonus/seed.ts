@@ -159,6 +159,20 @@ const PARTNERS: SeedPartner[] = [
   },
 ];
 
+/** Approximate demo locations (WGS84 lon, lat) for the public map and the anomaly checks. */
+const LOCATIONS: Record<string, [number, number]> = {
+  'Stadtbibliothek Aalen': [10.0925, 48.837],
+  'Wertstoffhof Aalen': [10.106, 48.829],
+  'Stele Fahrradparkplatz Aalen': [10.0955, 48.8405],
+  'Stadtbibliothek Heidenheim': [10.153, 48.6775],
+  'Wertstoffhof Heidenheim': [10.162, 48.668],
+  'Stele Fahrradparkplatz Heidenheim': [10.149, 48.679],
+  'unverpackt-laden': [10.0935, 48.8378],
+  fahrradwerkstatt: [10.097, 48.8355],
+  weltladen: [10.152, 48.6768],
+  'cafe-mehrweg': [10.1545, 48.676],
+};
+
 /** Demo scheme, actions, check-in places, partners and offers in both cities; safe to run again. */
 export async function seedBonus(
   db: Db,
@@ -199,6 +213,15 @@ export async function seedBonus(
         await createOffer(tx, { partnerId, ...o, status: 'approved' });
         counts.offers++;
       }
+    }
+    for (const [key, [lon, lat]] of Object.entries(LOCATIONS)) {
+      const point = sql`ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)`;
+      await tx.execute(
+        sql`UPDATE bonus_places SET location = ${point} WHERE name = ${key} AND location IS NULL`,
+      );
+      await tx.execute(
+        sql`UPDATE bonus_partners SET location = ${point} WHERE slug = ${key} AND location IS NULL`,
+      );
     }
   });
   return counts;

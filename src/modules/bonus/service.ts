@@ -342,7 +342,7 @@ export interface AwardResult {
   actionName: string;
 }
 
-async function award(
+export async function award(
   db: Db,
   input: {
     userId: string;
@@ -351,10 +351,12 @@ async function award(
     reference: string;
     placeId?: number;
     now: Date;
+    /** Caller's idempotency key; default: action, person and reference. */
+    key?: string;
   },
 ): Promise<AwardResult> {
   const { action, now } = input;
-  const key = `earn:${action.id}:${input.userId}:${input.reference}`;
+  const key = input.key ?? `earn:${action.id}:${input.userId}:${input.reference}`;
   return db.transaction(async (tx) => {
     if (
       !action.active ||
@@ -408,6 +410,7 @@ async function award(
         'An diesem Ort sind für heute alle Punkte vergeben. Bitte versuchen Sie es morgen wieder.',
       );
 
+    const points = await campaignPoints(tx, action, input.cityId, now);
     const funding = await fundingAccount(tx, input.cityId);
     const posted = await postTransaction(tx, {
       key,
@@ -415,15 +418,67 @@ async function award(
       reference: input.reference,
       cityId: input.cityId,
       entries: [
-        { accountId: funding, amount: -action.points },
-        { accountId: wallet, amount: action.points },
+        { accountId: funding, amount: -points },
+        { accountId: wallet, amount: points },
       ],
       ...(now.getTime() < Date.now() - 60_000 ? { at: now } : {}),
     });
     await tx.execute(sql`INSERT INTO bonus_awards (user_id, action_id, city_id, place_id, transaction_id, points, co2_grams, created_at)
-      VALUES (${input.userId}, ${action.id}, ${input.cityId}, ${input.placeId ?? null}, ${posted.id}, ${action.points},
+      VALUES (${input.userId}, ${action.id}, ${input.cityId}, ${input.placeId ?? null}, ${posted.id}, ${points},
         ${action.co2_grams}, ${now})`);
-    return { status: 'awarded', points: action.points, transactionId: posted.id, actionName: action.name };
+    return { status: 'awarded', points, transactionId: posted.id, actionName: action.name };
+  });
+}
+
+/**
+ * Points of an action now, with the strongest running campaign for the action or the city applied
+ * (campaigns do not stack). At least 1 point.
+ */
+export async function campaignPoints(db: Db, action: ActionRow, cityId: number, now: Date): Promise<number> {
+  const m = await one<{ percent: number | null }>(
+    db,
+    sql`SELECT max(percent) AS percent FROM bonus_multipliers
+        WHERE starts_at <= ${now} AND ends_at > ${now}
+          AND (action_id IS NULL OR action_id = ${action.id}) AND (city_id IS NULL OR city_id = ${cityId})`,
+  );
+  const percent = m?.percent ?? 100;
+  return Math.max(1, Math.round((action.points * percent) / 100));
+}
+
+export interface MultiplierInput {
+  label: string;
+  actionId?: number | null;
+  cityId?: number | null;
+  percent: number;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/** A campaign: percent/100 times the points for an action and/or a city in a period. */
+export async function createMultiplier(db: Db, m: MultiplierInput, actorId: string | null): Promise<number> {
+  if (!m.label.trim()) throw new BonusError('invalid', 'Bitte geben Sie der Aktion einen Namen.');
+  if (!Number.isInteger(m.percent) || m.percent < 10 || m.percent > 1000)
+    throw new BonusError('invalid', 'Der Faktor muss zwischen 10 und 1000 Prozent liegen.');
+  if (!(m.endsAt > m.startsAt)) throw new BonusError('invalid', 'Das Ende muss nach dem Beginn liegen.');
+  if (m.actionId == null && m.cityId == null)
+    throw new BonusError('invalid', 'Bitte wählen Sie eine Aktion oder eine Stadt.');
+  return db.transaction(async (tx) => {
+    const r = await one<{ id: number }>(
+      tx,
+      sql`INSERT INTO bonus_multipliers (label, action_id, city_id, percent, starts_at, ends_at)
+          VALUES (${m.label.trim()}, ${m.actionId ?? null}, ${m.cityId ?? null}, ${m.percent}, ${m.startsAt}, ${m.endsAt})
+          RETURNING id`,
+    );
+    if (actorId)
+      await audit(tx, {
+        actorId,
+        cityId: m.cityId ?? null,
+        action: 'bonus.multiplier.create',
+        entityType: 'bonus_multiplier',
+        entityId: String(r!.id),
+        details: { percent: m.percent, actionId: m.actionId ?? null },
+      });
+    return r!.id;
   });
 }
 
@@ -453,6 +508,35 @@ export async function awardPoints(
     action,
     reference: input.reference,
     now: input.now ?? new Date(),
+  });
+}
+
+/**
+ * The participation reward other modules call (e.g. the defect reporter when a report is confirmed,
+ * participation when a survey is answered). actionCode is the action's slug; cityId pays for it.
+ * Same limits and campaigns as every other earning. idempotencyKey (default: the reference) makes
+ * retries safe: the same key never pays twice and answers 'duplicate'.
+ */
+export async function awardForAction(
+  db: Db,
+  input: {
+    userId: string;
+    cityId: number;
+    actionCode: string;
+    reference: string;
+    idempotencyKey?: string;
+    now?: Date;
+  },
+): Promise<AwardResult> {
+  const action = await findAction(db, input.cityId, input.actionCode);
+  if (!action) throw new BonusError('not_found', `Die Aktion „${input.actionCode}“ gibt es nicht.`);
+  return award(db, {
+    userId: input.userId,
+    cityId: input.cityId,
+    action,
+    reference: input.reference,
+    now: input.now ?? new Date(),
+    ...(input.idempotencyKey ? { key: `earn:${action.id}:key:${input.idempotencyKey}` } : {}),
   });
 }
 
@@ -699,6 +783,7 @@ export async function issueVoucher(
       key: key ?? `hold:${code}`,
       kind: 'hold',
       reference: `offer:${offer.id}`,
+      ...(now.getTime() < Date.now() - 60_000 ? { at: now } : {}),
       entries: [
         { accountId: wallet, amount: -offer.points_price },
         { accountId: hold, amount: offer.points_price },
@@ -726,14 +811,17 @@ export async function issueVoucher(
 }
 
 export interface Redemption {
-  voucher: Voucher;
+  voucherId: number;
+  points: number;
+  redeemedAt: Date;
   offerTitle: string;
   partnerName: string;
 }
 
 /**
- * A partner redeems a voucher by its code. The first redemption wins (conditional UPDATE); the
- * points move from hold to the partner's account in the same transaction. Every redemption is audited.
+ * A partner redeems a voucher by its code. The whole transaction is one database call,
+ * bonus_redeem() in 0008_bonus_clearing.sql: the first redemption wins (conditional UPDATE), the
+ * points move from hold to the partner's account, balanced and audited, in one round trip.
  */
 export async function redeemVoucher(
   db: Db,
@@ -746,65 +834,42 @@ export async function redeemVoucher(
       'not_found',
       'Der Code hat nicht das richtige Format: zehn Zeichen, zum Beispiel ABCDE-23456.',
     );
-  return db.transaction(async (tx) => {
-    const v = await one<
-      VoucherRow & { offer_title: string; partner_name: string; partner_city: number; member: boolean }
-    >(
-      tx,
-      sql`SELECT v.*, o.title AS offer_title, p.name AS partner_name, p.city_id AS partner_city,
-            EXISTS (SELECT 1 FROM bonus_partner_members m WHERE m.partner_id = v.partner_id AND m.user_id = ${input.actorId}) AS member
-          FROM bonus_vouchers v JOIN bonus_offers o ON o.id = v.offer_id JOIN bonus_partners p ON p.id = v.partner_id
-          WHERE v.code = ${code}`,
-    );
-    if (!v)
+  // Tests and demo history date redemptions in the past; live ones use the database clock.
+  const backdate = now.getTime() < Date.now() - 60_000;
+  const r = await one<{
+    status: 'ok' | 'not_found' | 'wrong_partner' | 'own_voucher' | 'voucher_used' | 'voucher_expired';
+    voucher_id: string | number | null;
+    points: number | null;
+    offer_title: string | null;
+    partner_name: string | null;
+    redeemed_at: Date | null;
+  }>(db, sql`SELECT * FROM bonus_redeem(${code}, ${input.actorId}::uuid, ${now}::timestamptz, ${backdate})`);
+  switch (r!.status) {
+    case 'ok':
+      return {
+        voucherId: Number(r!.voucher_id),
+        points: r!.points!,
+        redeemedAt: new Date(r!.redeemed_at!),
+        offerTitle: r!.offer_title!,
+        partnerName: r!.partner_name!,
+      };
+    case 'not_found':
       throw new BonusError('not_found', 'Diesen Gutschein-Code gibt es nicht. Bitte prüfen Sie die Eingabe.');
-    if (!v.member)
-      throw new BonusError('wrong_partner', `Dieser Gutschein gilt nur bei „${v.partner_name}“.`);
-    if (v.user_id === input.actorId)
+    case 'wrong_partner':
+      throw new BonusError('wrong_partner', `Dieser Gutschein gilt nur bei „${r!.partner_name}“.`);
+    case 'own_voucher':
       throw new BonusError('own_voucher', 'Eigene Gutscheine können Sie nicht selbst einlösen.');
-    const won = await one<VoucherRow>(
-      tx,
-      sql`UPDATE bonus_vouchers SET status = 'redeemed', redeemed_at = ${now}, redeemed_by = ${input.actorId}
-          WHERE id = ${v.id} AND status = 'issued' AND expires_at > ${now} RETURNING *`,
-    );
-    if (!won) {
-      const cur = await one<{ status: string; redeemed_at: Date | null }>(
-        tx,
-        sql`SELECT status, redeemed_at FROM bonus_vouchers WHERE id = ${v.id}`,
+    case 'voucher_used':
+      throw new BonusError(
+        'voucher_used',
+        `Dieser Gutschein wurde bereits eingelöst (${formatBerlin(new Date(r!.redeemed_at!))}).`,
       );
-      if (cur!.status === 'redeemed')
-        throw new BonusError(
-          'voucher_used',
-          `Dieser Gutschein wurde bereits eingelöst (${formatBerlin(new Date(cur!.redeemed_at!))}).`,
-        );
+    default:
       throw new BonusError(
         'voucher_expired',
         'Dieser Gutschein ist abgelaufen. Die Punkte sind wieder im Konto der Person.',
       );
-    }
-    const hold = await holdAccount(tx);
-    const partner = await partnerAccount(tx, v.partner_id);
-    const posted = await postTransaction(tx, {
-      key: `redeem:${v.id}`,
-      kind: 'redeem',
-      reference: `voucher:${v.id}`,
-      actor: input.actorId,
-      entries: [
-        { accountId: hold, amount: -v.points },
-        { accountId: partner, amount: v.points },
-      ],
-    });
-    await tx.execute(sql`UPDATE bonus_vouchers SET settle_transaction_id = ${posted.id} WHERE id = ${v.id}`);
-    await audit(tx, {
-      actorId: input.actorId,
-      cityId: v.partner_city,
-      action: 'bonus.voucher.redeem',
-      entityType: 'bonus_voucher',
-      entityId: String(v.id),
-      details: { partnerId: v.partner_id, points: v.points },
-    });
-    return { voucher: toVoucher(won), offerTitle: v.offer_title, partnerName: v.partner_name };
-  });
+  }
 }
 
 /** Gives the points of an unused, expired voucher back to the wallet; false when nothing was due. */

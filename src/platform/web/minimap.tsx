@@ -2,7 +2,8 @@ import type { PageContext } from './context.ts';
 
 type Ring = [number, number][];
 
-function rings(geometry: unknown): Ring[] {
+/** Outer rings of a GeoJSON Polygon or MultiPolygon (other maps drawn on the server reuse it). */
+export function rings(geometry: unknown): Ring[] {
   const g = geometry as { type?: string; coordinates?: unknown } | undefined;
   if (g?.type === 'Polygon') return (g.coordinates as Ring[]).slice(0, 1);
   if (g?.type === 'MultiPolygon') return (g.coordinates as Ring[][]).map((p) => p[0]!);
