@@ -9,7 +9,6 @@ import { listCities } from '../../platform/tenancy/service.ts';
 import {
   createSurvey,
   type MeasureInput,
-  type MeasureStatus,
   upsertMeasure,
   upsertProcess,
   upsertQuestionSession,
@@ -665,7 +664,10 @@ export async function seedParticipation(db: Db, now = new Date()): Promise<Parti
     const weighted = (weights: number[]) => {
       const total = weights.reduce((a, b) => a + b, 0);
       let x = rand() * total;
-      for (const [i, w] of weights.entries()) if ((x -= w) < 0) return i;
+      for (const [i, w] of weights.entries()) {
+        x -= w;
+        if (x < 0) return i;
+      }
       return weights.length - 1;
     };
     const values: string[] = [];

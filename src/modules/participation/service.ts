@@ -621,7 +621,7 @@ export async function addComment(db: Db, c: NewComment): Promise<{ id: number; s
         sql`SELECT depth, status FROM participation_comments WHERE id = ${c.parentId}
             AND target_kind = ${c.targetKind} AND target_id = ${c.targetId}`,
       );
-      if (!parent || parent.status !== 'visible') throw notFound('Diesen Kommentar gibt es nicht (mehr).');
+      if (parent?.status !== 'visible') throw notFound('Diesen Kommentar gibt es nicht (mehr).');
       if (parent.depth >= COMMENT_MAX_DEPTH)
         throw unprocessable('Auf diese Antwort kann nicht weiter geantwortet werden.');
       depth = parent.depth + 1;
@@ -720,7 +720,7 @@ export async function voteComment(
       tx,
       sql`SELECT status, author_id FROM participation_comments WHERE id = ${v.id} FOR UPDATE`,
     );
-    if (!c || c.status !== 'visible') throw notFound('Diesen Kommentar gibt es nicht (mehr).');
+    if (c?.status !== 'visible') throw notFound('Diesen Kommentar gibt es nicht (mehr).');
     if (c.author_id === v.userId) throw unprocessable('Eigene Kommentare kann man nicht bewerten.');
     const old = await one<{ value: number }>(
       tx,
@@ -753,7 +753,7 @@ export async function flagComment(db: Db, f: { id: number; userId: string; reaso
       tx,
       sql`SELECT status FROM participation_comments WHERE id = ${f.id} FOR UPDATE`,
     );
-    if (!c || c.status !== 'visible') throw notFound('Diesen Kommentar gibt es nicht (mehr).');
+    if (c?.status !== 'visible') throw notFound('Diesen Kommentar gibt es nicht (mehr).');
     const r = await one(
       tx,
       sql`INSERT INTO participation_comment_flags (comment_id, user_id, reason)
@@ -1480,7 +1480,7 @@ export async function surveyResults(
     } else if (q.kind === 'ranking') {
       // Mean rank per option (1 = first), shown ×100 as an integer.
       const sums = q.options.map(() => 0);
-      for (const v of values) (v as number[]).forEach((opt, rank) => (sums[opt]! += rank + 1));
+      for (const v of values) for (const [rank, opt] of (v as number[]).entries()) sums[opt]! += rank + 1;
       r.counts = sums.map((s) => (values.length ? Math.round((s / values.length) * 100) : 0));
     } else if (includeTexts) {
       r.texts = values.map(String);
@@ -1633,8 +1633,7 @@ export async function supportQuestion(
   s: { questionId: number; userId: string; on: boolean },
 ): Promise<{ count: number; changed: boolean }> {
   const q = await questionById(db, s.questionId);
-  if (!q || q.status !== 'approved')
-    throw notFound('Diese Frage gibt es nicht oder sie ist nicht freigegeben.');
+  if (q?.status !== 'approved') throw notFound('Diese Frage gibt es nicht oder sie ist nicht freigegeben.');
   if (q.state === 'closed') throw new HttpError(409, 'Diese Fragestunde ist beendet.');
   return setReaction(db, {
     targetKind: 'question',
