@@ -20,7 +20,6 @@ import {
   TextArea,
   TextField,
 } from '../../platform/web/forms.tsx';
-import { TableWrap } from '../../platform/web/table.tsx';
 import { ideaStatus, L, measureStatus, SurveyResults } from './pages.tsx';
 import {
   answerIdea,

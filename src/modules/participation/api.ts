@@ -294,7 +294,7 @@ export async function participationApi(app: FastifyInstance) {
     async (request) => {
       const user = requireUser(request);
       const idea = await ideaById(db, request.params.id);
-      if (!idea || !idea.visible) throw notFound('Diese Idee gibt es nicht.');
+      if (!idea?.visible) throw notFound('Diese Idee gibt es nicht.');
       return supportIdea(db, { idea, userId: user.id, on: request.body.on });
     },
   );
@@ -359,7 +359,7 @@ export async function participationApi(app: FastifyInstance) {
         cityId = m.city_id;
       } else {
         const idea = await ideaById(db, b.targetId);
-        if (!idea || !idea.visible) throw notFound();
+        if (!idea?.visible) throw notFound();
         const process = (await processById(db, idea.process_id))!;
         assertPhaseAllows(await phasesOf(db, process.id), 'comment');
         cityId = process.city_id;

@@ -128,7 +128,7 @@ async function commentTarget(app: FastifyInstance, kind: string, id: number, bas
   }
   if (kind === 'idea') {
     const idea = await ideaById(db, id);
-    if (!idea || !idea.visible) throw notFound();
+    if (!idea?.visible) throw notFound();
     const process = (await processById(db, idea.process_id))!;
     assertPhaseAllows(await phasesOf(db, process.id), 'comment');
     const city = cities.find((c) => c.id === process.city_id)!;
@@ -198,7 +198,7 @@ export async function participationRoutes(app: FastifyInstance) {
 
   async function measureIn(city: City, slug: string) {
     const m = await measureBySlug(db, slug);
-    if (!m || !m.city_ids.includes(city.id)) throw notFound('Diese Maßnahme gibt es nicht.');
+    if (!m?.city_ids.includes(city.id)) throw notFound('Diese Maßnahme gibt es nicht.');
     return m;
   }
 
@@ -326,7 +326,7 @@ export async function participationRoutes(app: FastifyInstance) {
     }
   });
 
-  async function ownComment(request: FastifyRequest, id: string) {
+  async function ownComment(_request: FastifyRequest, id: string) {
     const c = await commentById(db, Number(id));
     if (!c || c.status === 'deleted') throw notFound('Diesen Kommentar gibt es nicht (mehr).');
     return c;
