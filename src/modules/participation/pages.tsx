@@ -1,4 +1,5 @@
 /** Public pages of Beteiligung: overview, measures, idea processes, comments, surveys, Fragestunde. */
+import { hasRole } from '../../platform/auth/service.ts';
 import type { PageContext } from '../../platform/web/context.ts';
 import {
   CsrfField,
@@ -454,6 +455,7 @@ export function MeasurePage(props: {
         returnTo={path}
         open
         premoderated={false}
+        official={hasRole(ctx.user, 'moderator', m.city_id)}
       />
     </Layout>
   );
@@ -516,7 +518,8 @@ export function CommentForm(props: {
   parentId?: number;
   value?: string;
   error?: string | undefined;
-  idSuffix?: string;
+  /** Moderators of the city may mark their comment as the city's official answer. */
+  official?: boolean;
 }) {
   const { ctx } = props;
   const name = props.parentId ? `body-${props.parentId}` : 'body';
@@ -549,6 +552,20 @@ export function CommentForm(props: {
           {props.value ?? ''}
         </textarea>
       </div>
+      {props.official && (
+        <div class="kern-form-check">
+          <input
+            class="kern-form-check__checkbox"
+            type="checkbox"
+            id={`${fieldId(name)}-official`}
+            name="official"
+            value="1"
+          />
+          <label class="kern-label" for={`${fieldId(name)}-official`}>
+            {L(ctx, 'Als offizielle Antwort der Stadt kennzeichnen', 'Mark as the city’s official answer')}
+          </label>
+        </div>
+      )}
       <button type="submit" class="kern-btn kern-btn--primary">
         <span class="kern-label">
           {props.parentId ? L(ctx, 'Antworten', 'Reply') : L(ctx, 'Kommentar senden', 'Post comment')}
@@ -567,6 +584,8 @@ export function Comments(props: {
   open: boolean;
   closedReason?: string;
   premoderated: boolean;
+  /** The viewer moderates this city: the forms offer "official answer". */
+  official?: boolean;
 }) {
   const { ctx } = props;
   const count = (list: CommentNode[]): number =>
@@ -594,7 +613,7 @@ export function Comments(props: {
               )}
             </p>
           )}
-          <CommentForm ctx={ctx} target={props.target} returnTo={props.returnTo} />
+          <CommentForm ctx={ctx} target={props.target} returnTo={props.returnTo} official={props.official} />
         </>
       ) : (
         <LoginHint ctx={ctx} next={props.returnTo} />
@@ -610,7 +629,12 @@ function CommentList({
 }: {
   ctx: PageContext;
   list: CommentNode[];
-  props: { target: { kind: string; id: number }; returnTo: string; open: boolean };
+  props: {
+    target: { kind: string; id: number };
+    returnTo: string;
+    open: boolean;
+    official?: boolean | undefined;
+  };
 }) {
   if (list.length === 0) return null;
   return (
@@ -655,7 +679,13 @@ function CommentList({
             {c.status === 'visible' && props.open && ctx.user && c.depth < COMMENT_MAX_DEPTH && (
               <details class="sp-reply">
                 <summary>{L(ctx, 'Antworten', 'Reply')}</summary>
-                <CommentForm ctx={ctx} target={props.target} returnTo={props.returnTo} parentId={c.id} />
+                <CommentForm
+                  ctx={ctx}
+                  target={props.target}
+                  returnTo={props.returnTo}
+                  parentId={c.id}
+                  official={props.official}
+                />
               </details>
             )}
           </article>
@@ -1327,6 +1357,7 @@ export function IdeaPage(props: {
           'No new comments in this phase.',
         )}
         premoderated={p.premoderation}
+        official={hasRole(ctx.user, 'moderator', p.city_id)}
       />
     </Layout>
   );

@@ -147,6 +147,28 @@ describe('participation pages, forms, staff and JSON API', () => {
     assert.equal(evil.statusCode, 303);
     assert.ok(String(evil.headers.location).startsWith('/?ok='), 'no open redirect');
 
+    // Official answers: only a moderator of the city can mark one; a citizen's flag is ignored.
+    await post(modAalen, '/beteiligung/kommentare', {
+      targetKind: 'measure',
+      targetId: String(m.id),
+      return: ret,
+      body: 'Amtliche Antwort',
+      official: '1',
+    });
+    await post(citizen, '/beteiligung/kommentare', {
+      targetKind: 'measure',
+      targetId: String(m.id),
+      return: ret,
+      body: 'Keine amtliche Antwort',
+      official: '1',
+    });
+    const officials = await one<{ a: boolean; b: boolean }>(
+      t.database.db,
+      sql`SELECT bool_or(official) FILTER (WHERE body = 'Amtliche Antwort') AS a,
+            bool_or(official) FILTER (WHERE body = 'Keine amtliche Antwort') AS b FROM participation_comments`,
+    );
+    assert.deepEqual(officials, { a: true, b: false });
+
     const flag = await post(citizen, `/beteiligung/kommentare/${replyId}/melden`, {
       reason: 'beleidigend',
       return: ret,

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { audit } from '../../platform/audit/service.ts';
 import { type Db, one, rows, sql } from '../../platform/db/index.ts';
 import { conflict, forbidden, HttpError, notFound, unprocessable } from '../../platform/http/errors.ts';
+import { enqueue } from '../../platform/jobs/service.ts';
 import { queueMail } from '../../platform/mail/service.ts';
 
 // ---------------------------------------------------------------- measures
@@ -312,6 +313,8 @@ export async function isFollowing(
 
 // ---------------------------------------------------------------- notifications
 
+export const NOTIFY_QUEUE = 'participation.notify';
+
 export const NOTIFY_MODES = ['instant', 'digest', 'off'] as const;
 export type NotifyMode = (typeof NOTIFY_MODES)[number];
 
@@ -372,10 +375,10 @@ export async function notifyFollowers(
           AND f.user_id IS DISTINCT FROM ${e.exceptUserId ?? null}::uuid AND coalesce(s.mode, 'instant') <> 'off'
         RETURNING id`,
   );
+  // Wake the sender (one pending job at most); the hourly and daily limits are applied there.
+  if (r.length) await enqueue(db, NOTIFY_QUEUE, {}, { dedupeKey: 'deliver' });
   return r.length;
 }
-
-export const NOTIFY_QUEUE = 'participation.notify';
 
 /**
  * Turns pending events into mails. Instant: one mail per person and scope, at most one per hour
@@ -1011,19 +1014,24 @@ export async function listIdeas(
   db: Db,
   q: { processId: number; sort: IdeaSort; category?: string; limit: number; offset: number; seed?: number },
 ): Promise<IdeaListRow[]> {
+  // Two steps: pick the page's ids on narrow rows (the index for "neu" and "unterstuetzt", a hash of
+  // the id for "zufall"), then read the 20 full rows. Ordering by the table's columns (not the
+  // id::int output alias) is what lets PostgreSQL walk the index instead of sorting every idea.
   const order =
     q.sort === 'unterstuetzt'
-      ? sql`supports DESC, id DESC`
+      ? sql`i.supports DESC, i.id DESC`
       : q.sort === 'zufall'
-        ? sql`((id * 2654435761 + ${q.seed ?? 1}::bigint) % 4294967291), id`
-        : sql`id DESC`;
+        ? sql`((i.id * 2654435761 + ${q.seed ?? 1}::bigint) % 4294967291), i.id`
+        : sql`i.id DESC`;
   return rows<IdeaListRow>(
     db,
-    sql`SELECT id::int, title, left(body, 220) AS excerpt, category, status, supports, comment_count, created_at,
-          ST_X(location) AS lon, ST_Y(location) AS lat
-        FROM participation_ideas WHERE process_id = ${q.processId} AND visible
-          ${q.category ? sql`AND category = ${q.category}` : sql``}
-        ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`,
+    sql`WITH page AS (
+          SELECT i.id FROM participation_ideas i WHERE i.process_id = ${q.processId} AND i.visible
+            ${q.category ? sql`AND i.category = ${q.category}` : sql``}
+          ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset})
+        SELECT i.id::int AS id, i.title, left(i.body, 220) AS excerpt, i.category, i.status, i.supports,
+          i.comment_count, i.created_at, ST_X(i.location) AS lon, ST_Y(i.location) AS lat
+        FROM page JOIN participation_ideas i ON i.id = page.id ORDER BY ${order}`,
   );
 }
 
@@ -1114,15 +1122,28 @@ export async function createIdea(db: Db, i: NewIdea): Promise<{ id: number; visi
     errors.location = 'Diese Koordinaten liegen nicht auf der Erde.';
   if (Object.keys(errors).length) throw unprocessable('Bitte prüfen Sie Ihre Eingaben.', errors);
   const visible = !i.process.premoderation;
-  const r = await one<{ id: number }>(
-    db,
-    sql`INSERT INTO participation_ideas (process_id, author_id, title, body, category, location, image, visible, created_at)
-        VALUES (${i.process.id}, ${i.authorId}, ${title}, ${body}, ${i.category},
-          ${hasLon ? sql`ST_SetSRID(ST_MakePoint(${i.lon!}, ${i.lat!}), 4326)` : sql`NULL`}, ${i.image ?? null},
-          ${visible}, ${now})
-        RETURNING id::int`,
-  );
-  return { id: r!.id, visible };
+  return db.transaction(async (tx) => {
+    const r = await one<{ id: number }>(
+      tx,
+      sql`INSERT INTO participation_ideas (process_id, author_id, title, body, category, location, image, visible, created_at)
+          VALUES (${i.process.id}, ${i.authorId}, ${title}, ${body}, ${i.category},
+            ${hasLon ? sql`ST_SetSRID(ST_MakePoint(${i.lon!}, ${i.lat!}), 4326)` : sql`NULL`}, ${i.image ?? null},
+            ${visible}, ${now})
+          RETURNING id::int`,
+    );
+    // The author hears about answers and comments on their idea.
+    await setFollow(tx, { userId: i.authorId, targetKind: 'idea', targetId: r!.id, on: true });
+    if (visible)
+      await notifyFollowers(tx, {
+        targetKind: 'process',
+        targetId: i.process.id,
+        scope: `process:${i.process.id}`,
+        exceptUserId: i.authorId,
+        subject: `Neue Idee im Verfahren „${i.process.title}“`,
+        text: `${title}\n\n${body.slice(0, 500)}`,
+      });
+    return { id: r!.id, visible };
+  });
 }
 
 /** Support an idea: only in the rating phase, once per person (parallel-safe). */
