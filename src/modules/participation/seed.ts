@@ -404,7 +404,12 @@ export interface ParticipationSeedCounts {
   responses: number;
 }
 
-export async function seedParticipation(db: Db, now = new Date()): Promise<ParticipationSeedCounts> {
+export async function seedParticipation(database: Db, now = new Date()): Promise<ParticipationSeedCounts> {
+  // One transaction: a few hundred statements with one commit instead of one each (fast on PostgreSQL).
+  return database.transaction((tx) => seedAll(tx as unknown as Db, now));
+}
+
+async function seedAll(db: Db, now: Date): Promise<ParticipationSeedCounts> {
   const cities = await listCities(db);
   const idOf = (slug: string) => cities.find((c) => c.slug === slug)?.id;
   const aalen = idOf('aalen');
@@ -558,9 +563,8 @@ export async function seedParticipation(db: Db, now = new Date()): Promise<Parti
       );
       // Supports from the demo people, so the counter matches real rows where possible.
       const supporters = people.slice(0, Math.min(supports, people.length));
-      for (const u of supporters)
-        await db.execute(sql`INSERT INTO participation_reactions (target_kind, target_id, user_id, kind)
-          VALUES ('idea', ${r!.id}, ${u}, 'support') ON CONFLICT DO NOTHING`);
+      await db.execute(sql`INSERT INTO participation_reactions (target_kind, target_id, user_id, kind)
+        SELECT 'idea', ${r!.id}, u, 'support' FROM unnest(${sql.param(supporters)}::uuid[]) u ON CONFLICT DO NOTHING`);
       // Discussion: 0–4 comments, some with a reply.
       const k = Math.floor(rand() * 5);
       for (let c = 0; c < k; c++) {
@@ -594,12 +598,12 @@ export async function seedParticipation(db: Db, now = new Date()): Promise<Parti
     // A few reactions and comments on measures.
     const ms = await rows<{ id: number }>(db, sql`SELECT id FROM participation_measures ORDER BY id`);
     for (const m of ms) {
-      for (const u of people.slice(0, 2 + Math.floor(rand() * 10)))
-        await db.execute(sql`INSERT INTO participation_reactions (target_kind, target_id, user_id, kind)
-          VALUES ('measure', ${m.id}, ${u}, 'like') ON CONFLICT DO NOTHING`);
-      for (const u of people.slice(0, Math.floor(rand() * 8)))
-        await db.execute(sql`INSERT INTO participation_reactions (target_kind, target_id, user_id, kind)
-          VALUES ('measure', ${m.id}, ${u}, 'important') ON CONFLICT DO NOTHING`);
+      await db.execute(sql`INSERT INTO participation_reactions (target_kind, target_id, user_id, kind)
+        SELECT 'measure', ${m.id}, u, 'like' FROM unnest(${sql.param(people.slice(0, 2 + Math.floor(rand() * 10)))}::uuid[]) u
+        ON CONFLICT DO NOTHING`);
+      await db.execute(sql`INSERT INTO participation_reactions (target_kind, target_id, user_id, kind)
+        SELECT 'measure', ${m.id}, u, 'important' FROM unnest(${sql.param(people.slice(0, Math.floor(rand() * 8)))}::uuid[]) u
+        ON CONFLICT DO NOTHING`);
     }
     const first = ms[0]!.id;
     await db.execute(sql`INSERT INTO participation_comments (target_kind, target_id, city_id, author_id, body, created_at)
