@@ -49,7 +49,10 @@ async function openDatabase(): Promise<{ database: Database; label: string; drop
   if (!url) return { database: await connect({}), label: 'pglite', drop: async () => {} };
   const name = `sp_bench_participation_${process.pid}`;
   const admin = await connect({ databaseUrl: url, poolSize: 1 });
-  await admin.withClient((c) => c.exec(`DROP DATABASE IF EXISTS ${name}; CREATE DATABASE ${name}`));
+  await admin.withClient(async (c) => {
+    await c.exec(`DROP DATABASE IF EXISTS ${name}`);
+    await c.exec(`CREATE DATABASE ${name}`);
+  });
   const u = new URL(url);
   u.pathname = `/${name}`;
   return {
