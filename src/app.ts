@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { bonusModule } from './modules/bonus/index.ts';
 import { contentModule } from './modules/content/index.ts';
 import { directoryModule } from './modules/directory/index.ts';
+import { participationModule } from './modules/participation/index.ts';
 import { portalModule } from './modules/portal/index.ts';
 import { reportsModule } from './modules/reports/index.ts';
 import { adminModule } from './platform/admin/index.ts';
@@ -87,6 +88,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(reportsModule);
   await app.register(contentModule);
   await app.register(bonusModule);
+  await app.register(participationModule);
   await app.register(portalModule);
   await app.register(directoryModule);
   return app;

@@ -1,0 +1,16 @@
+import { addMessages } from '../../platform/web/i18n.ts';
+
+addMessages({
+  de: {
+    'nav.participation': 'Beteiligung',
+    'admin.participation': 'Beteiligung',
+    'admin.participation.text':
+      'Kommentare moderieren, Ideen beantworten, Maßnahmen fortschreiben, Umfragen und Fragestunden.',
+  },
+  en: {
+    'nav.participation': 'Participation',
+    'admin.participation': 'Participation',
+    'admin.participation.text':
+      'Moderate comments, answer ideas, update measures, surveys and question sessions.',
+  },
+});
