@@ -6,6 +6,8 @@ import type { Config } from './config.ts';
 import { bonusModule } from './modules/bonus/index.ts';
 import { contentModule } from './modules/content/index.ts';
 import { directoryModule } from './modules/directory/index.ts';
+import { mapsModule } from './modules/maps/index.ts';
+import { opendataModule } from './modules/opendata/index.ts';
 import { portalModule } from './modules/portal/index.ts';
 import { reportsModule } from './modules/reports/index.ts';
 import { adminModule } from './platform/admin/index.ts';
@@ -89,5 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(bonusModule);
   await app.register(portalModule);
   await app.register(directoryModule);
+  await app.register(opendataModule);
+  await app.register(mapsModule);
   return app;
 }

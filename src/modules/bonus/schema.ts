@@ -2,7 +2,17 @@
  * Drizzle table definitions of the bonus system. The SQL migration 0006_bonus.sql is the source of
  * truth (triggers, partial indexes, checks); schema.test.ts keeps both equal.
  */
-import { bigint, boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  customType,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 const id64 = (name: string) => bigint(name, { mode: 'number' });
@@ -28,6 +38,8 @@ export const bonusPartners = pgTable('bonus_partners', {
   approvedBy: uuid('approved_by'),
   approvedAt: tz('approved_at'),
   createdAt: tz('created_at').notNull(),
+  /** Added by 0014_maps_opendata.sql for the map and the catalog. */
+  location: customType<{ data: string }>({ dataType: () => 'geometry(Point,4326)' })('location'),
 });
 
 export const bonusPartnerMembers = pgTable(
@@ -98,6 +110,8 @@ export const bonusPlaces = pgTable('bonus_places', {
   codeVersion: integer('code_version').notNull(),
   active: boolean('active').notNull(),
   createdAt: tz('created_at').notNull(),
+  /** Added by 0014_maps_opendata.sql for the map and the catalog. */
+  location: customType<{ data: string }>({ dataType: () => 'geometry(Point,4326)' })('location'),
 });
 
 export const bonusAwards = pgTable('bonus_awards', {
