@@ -524,6 +524,20 @@ export async function moderateContribution(
     moderated_at = now(), updated_at = now() WHERE id = ${id}`);
 }
 
+/** The layer slug of a published contribution that may be supported in this city (layer open). */
+export async function supportableLayerSlug(
+  db: Db,
+  id: number,
+  cityId: number,
+): Promise<{ slug: string } | undefined> {
+  return one<{ slug: string }>(
+    db,
+    sql`SELECT l.slug FROM map_contributions b JOIN map_layers l ON l.id = b.layer_id
+        WHERE b.id = ${id} AND b.status = 'published' AND l.contributions_open
+          AND (l.city_id = ${cityId} OR l.city_id IS NULL)`,
+  );
+}
+
 /** One support per person; supporting one's own contribution is not counted. */
 export async function supportContribution(
   db: Db,
