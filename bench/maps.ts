@@ -11,7 +11,7 @@
  * Options: BENCH_FEATURES (100000), BENCH_EXPORT_ROWS (1000000), BENCH_RUNS (200).
  */
 import { performance } from 'node:perf_hooks';
-import { type BBox, featuresInBox, listLayers } from '../src/modules/maps/service.ts';
+import { type BBox, featuresInBox, listLayers, refreshCells } from '../src/modules/maps/service.ts';
 import { batches, csvChunks } from '../src/modules/opendata/export.ts';
 import { findDataset } from '../src/modules/opendata/service.ts';
 import { connect, one, rows, sql } from '../src/platform/db/index.ts';
@@ -73,6 +73,7 @@ async function layerWith(slug: string, n: number): Promise<number> {
         ST_SetSRID(ST_MakePoint(${extent.w}::float8 + random() * ${extent.e - extent.w}::float8, ${extent.s}::float8 + random() * ${extent.n - extent.s}::float8), 4326)
       FROM generate_series(${start + 1}::int, ${start + count}::int) i`);
   }
+  await refreshCells(db, l!.id);
   await db.execute(sql`ANALYZE map_features`);
   console.log(
     `  ${slug}: ${n.toLocaleString('en')} features inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s`,

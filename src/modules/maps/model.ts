@@ -19,6 +19,11 @@ export interface LayerDef {
   /** What the legend draws. */
   symbol: 'point' | 'line' | 'area';
   source: SQL;
+  /**
+   * Optional pre-aggregated clusters: a subquery with the columns zoom, gx, gy (cell = 64 px at that
+   * zoom, indices floor(lon / cell), floor(lat / cell)), n, x, y. Dense layers answer low zooms from it.
+   */
+  cells?: SQL;
   /** Shown when the map opens without a layer choice. */
   default?: boolean;
   /** Slug of the catalog dataset with the full download. */

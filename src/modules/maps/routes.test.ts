@@ -8,7 +8,7 @@ import { csvChunks } from '../opendata/export.ts';
 import { findDataset } from '../opendata/service.ts';
 import { seedReports } from '../reports/seed.ts';
 import { seedMaps } from './seed.ts';
-import { featuresInBox, insertFeatures, listLayers, parseGeoJson } from './service.ts';
+import { featuresInBox, insertFeatures, listLayers, parseGeoJson, refreshCells } from './service.ts';
 
 function multipart(
   fields: Record<string, string>,
@@ -420,6 +420,21 @@ describe('streaming export', () => {
       properties: {},
     }));
     await insertFeatures(t.database.db, layerId, features);
+    await refreshCells(t.database.db, layerId);
+    // Dense at low zoom: answered from the pre-aggregated cells, and the counts add up.
+    const aalen = cities.find((c) => c.slug === 'aalen')!;
+    const big = (await listLayers({ db: t.database.db, city: aalen, cities })).find(
+      (l) => l.key === `ebene-${layerId}`,
+    )!;
+    const view = await featuresInBox(t.database.db, big, [9.9, 48.7, 10.3, 48.95], 12);
+    assert.equal(view.clustered, true);
+    assert.equal(
+      view.features.reduce((s, f) => s + (f.properties.count ?? 0), 0),
+      5000,
+    );
+    const close = await featuresInBox(t.database.db, big, [10.0, 48.8, 10.005, 48.803], 18);
+    assert.equal(close.clustered, false);
+    assert.ok(close.features.length > 0 && close.features.length < 100);
     const ds = await findDataset(
       { db: t.database.db, region: (await t.app.tenancy()).region, cities, baseUrl: 'http://x' },
       'aalen-karte-gross',

@@ -59,6 +59,18 @@ export async function featuresInBox(
   const z = Math.min(Math.max(Math.round(zoom), 0), 22);
   const tolerance = degreesPerPixel(z) / 2;
   const envelope = sql`ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)`;
+  const cell = degreesPerPixel(z) * CELL_PX;
+  if (layer.cells && z >= CELL_ZOOMS[0] && z <= CELL_ZOOMS[1]) {
+    // Pre-aggregated cells tell how many features are in view without reading them.
+    const cells = await rows<{ x: number; y: number; n: number }>(
+      db,
+      sql`SELECT x, y, n FROM (${layer.cells}) c WHERE zoom = ${z}
+          AND gx BETWEEN ${Math.floor(w / cell)} AND ${Math.floor(e / cell)}
+          AND gy BETWEEN ${Math.floor(s / cell)} AND ${Math.floor(n / cell)}`,
+    );
+    if (cells.reduce((sum, c) => sum + c.n, 0) > limit)
+      return { clustered: true, features: clusterFeatures(cells) };
+  }
   const found = await rows<{ id: string; name: string; info: string | null; url: string | null; g: string }>(
     db,
     sql`SELECT id, name, info, url,
@@ -77,23 +89,39 @@ export async function featuresInBox(
       })),
     };
   }
-  const cell = degreesPerPixel(z) * 64;
-  const clusters = await rows<{ x: number; y: number; count: number }>(
+  const clusters = await rows<{ x: number; y: number; n: number }>(
     db,
     sql`SELECT avg((ST_XMin(geom) + ST_XMax(geom)) / 2) AS x, avg((ST_YMin(geom) + ST_YMax(geom)) / 2) AS y,
-          count(*)::int AS count
+          count(*)::int AS n
         FROM (${layer.source}) src WHERE geom && ${envelope}
-        GROUP BY floor(ST_XMin(geom) / ${cell}), floor(ST_YMin(geom) / ${cell})`,
+        GROUP BY floor((ST_XMin(geom) + ST_XMax(geom)) / 2 / ${cell}), floor((ST_YMin(geom) + ST_YMax(geom)) / 2 / ${cell})`,
   );
-  return {
-    clustered: true,
-    features: clusters.map((c, i) => ({
-      type: 'Feature',
-      id: `cluster-${i}`,
-      geometry: { type: 'Point', coordinates: [round6(Number(c.x)), round6(Number(c.y))] },
-      properties: { name: String(c.count), info: '', url: null, cluster: true, count: c.count },
-    })),
-  };
+  return { clustered: true, features: clusterFeatures(clusters) };
+}
+
+/** Cluster size on screen, and the zoom levels kept pre-aggregated in map_feature_cells. */
+export const CELL_PX = 64;
+export const CELL_ZOOMS = [8, 16] as const;
+
+function clusterFeatures(cells: { x: number; y: number; n: number }[]): MapFeature[] {
+  return cells.map((c, i) => ({
+    type: 'Feature',
+    id: `cluster-${i}`,
+    geometry: { type: 'Point', coordinates: [round6(Number(c.x)), round6(Number(c.y))] },
+    properties: { name: String(c.n), info: '', url: null, cluster: true, count: Number(c.n) },
+  }));
+}
+
+/** Rebuilds the pre-aggregated cells of an uploaded layer (after its features changed). */
+export async function refreshCells(db: Db, layerId: number): Promise<void> {
+  await db.execute(sql`DELETE FROM map_feature_cells WHERE layer_id = ${layerId}`);
+  await db.execute(sql`INSERT INTO map_feature_cells (layer_id, zoom, gx, gy, n, x, y)
+    SELECT ${layerId}::int, z, floor(cx / (360.0 / (256 * 2 ^ z)) / ${CELL_PX})::int, floor(cy / (360.0 / (256 * 2 ^ z)) / ${CELL_PX})::int,
+      count(*)::int, avg(cx), avg(cy)
+    FROM (SELECT (ST_XMin(geom) + ST_XMax(geom)) / 2 AS cx, (ST_YMin(geom) + ST_YMax(geom)) / 2 AS cy
+          FROM map_features WHERE layer_id = ${layerId}) f
+    CROSS JOIN generate_series(${CELL_ZOOMS[0]}::int, ${CELL_ZOOMS[1]}::int) z
+    GROUP BY 2, 3, 4`);
 }
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
@@ -360,6 +388,7 @@ export async function createLayer(
         RETURNING id`,
   );
   await insertFeatures(db, r!.id, features);
+  await refreshCells(db, r!.id);
   return r!.id;
 }
 

@@ -181,7 +181,8 @@ export async function opendataRoutes(app: FastifyInstance) {
       const ext = m?.[2];
       const ds = await datasetOr404(slug);
       if (!ext) {
-        const ctx = await request.pageContext(ds.cityId === null ? undefined : undefined);
+        const { cities } = await app.tenancy();
+        const ctx = await request.pageContext(cities.find((c) => c.id === ds.cityId));
         return reply.page(h(DatasetPage, { ctx, dataset: ds }));
       }
       if (!ds.download || (ext === 'geojson' && !ds.download.geo))

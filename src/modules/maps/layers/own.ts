@@ -45,6 +45,7 @@ export const ownLayers: LayerProvider = async (ctx: LayerContext) => {
         color: r.color,
         symbol: r.symbol,
         dataset: `${scope}-karte-${r.slug}`,
+        cells: sql`SELECT zoom, gx, gy, n, x, y FROM map_feature_cells WHERE layer_id = ${r.id}`,
         source: sql`SELECT f.id::text AS id, f.name, coalesce(f.properties->>'beschreibung', f.properties->>'description', '') AS info,
             f.url, f.geom FROM map_features f WHERE f.layer_id = ${r.id}`,
       };

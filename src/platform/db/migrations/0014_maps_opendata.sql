@@ -37,6 +37,19 @@ CREATE TABLE map_features (
 CREATE INDEX map_features_geom_idx ON map_features USING gist (geom);
 CREATE INDEX map_features_layer_idx ON map_features (layer_id, id);
 
+-- Uploaded layers pre-aggregated into cells of 64 px per zoom level (8–16): a layer with 100,000
+-- features answers a city-wide view from a few hundred cells instead of reading every feature.
+CREATE TABLE map_feature_cells (
+  layer_id integer NOT NULL REFERENCES map_layers(id) ON DELETE CASCADE,
+  zoom smallint NOT NULL CHECK (zoom BETWEEN 0 AND 22),
+  gx integer NOT NULL,
+  gy integer NOT NULL,
+  n integer NOT NULL CHECK (n > 0),
+  x double precision NOT NULL,
+  y double precision NOT NULL,
+  PRIMARY KEY (layer_id, zoom, gx, gy)
+);
+
 -- A citizen's point or line on a contribution layer; public once a moderator published it.
 CREATE TABLE map_contributions (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
