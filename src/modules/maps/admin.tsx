@@ -20,7 +20,7 @@ import {
 import { addMessages } from '../../platform/web/i18n.ts';
 import { TableWrap } from '../../platform/web/table.tsx';
 import { DEFAULT_LICENSE, LICENSES } from '../opendata/service.ts';
-import { L } from './pages.tsx';
+import { FileField, L } from './pages.tsx';
 import {
   type ContributionRow,
   canModerateLayer,
@@ -322,31 +322,18 @@ function LayersPage(props: {
             error={errors.license}
             options={LICENSES.map((l) => ({ value: l.iri, label: l.label }))}
           />
-          <div class={errors.file ? 'kern-form-input kern-form-input--error' : 'kern-form-input'}>
-            <label class="kern-label" for={fieldId('file')}>
-              {L(ctx, 'GeoJSON-Datei (nur Hochladen)', 'GeoJSON file (upload only)')}
-            </label>
-            <div class="kern-hint" id={`${fieldId('file')}-hint`}>
-              {L(
-                ctx,
-                'FeatureCollection in WGS84, höchstens 100.000 Objekte. Eigenschaften „name“ und „url“ (Link zum Dokument) werden angezeigt.',
-                'FeatureCollection in WGS84, at most 100,000 features. Properties “name” and “url” are shown.',
-              )}
-            </div>
-            {errors.file && (
-              <p class="kern-error" id={`${fieldId('file')}-error`}>
-                {errors.file}
-              </p>
+          <FileField
+            ctx={ctx}
+            name="file"
+            label={L(ctx, 'GeoJSON-Datei (nur Hochladen)', 'GeoJSON file (upload only)')}
+            hint={L(
+              ctx,
+              'FeatureCollection in WGS84, höchstens 100.000 Objekte. Eigenschaften „name“ und „url“ (Link zum Dokument) werden angezeigt.',
+              'FeatureCollection in WGS84, at most 100,000 features. Properties “name” and “url” are shown.',
             )}
-            <input
-              class="kern-form-input__input"
-              type="file"
-              id={fieldId('file')}
-              name="file"
-              accept=".geojson,.json,application/geo+json,application/json"
-              aria-describedby={`${fieldId('file')}-hint`}
-            />
-          </div>
+            error={errors.file}
+            accept=".geojson,.json,application/geo+json,application/json"
+          />
           <button class="kern-btn kern-btn--primary" type="submit">
             <span class="kern-label">{L(ctx, 'Ebene anlegen', 'Create layer')}</span>
           </button>

@@ -479,6 +479,43 @@ export function LayerListPage(props: {
   );
 }
 
+/** A file input in the KERN form pattern (label, hint, error), for photos and uploads. */
+export function FileField(props: {
+  ctx: PageContext;
+  name: string;
+  label: string;
+  hint: string;
+  error?: string | undefined;
+  accept: string;
+  optional?: boolean;
+}) {
+  const id = fieldId(props.name);
+  return (
+    <div class={props.error ? 'kern-form-input kern-form-input--error' : 'kern-form-input'}>
+      <label class="kern-label" for={id}>
+        {props.label}
+        {props.optional && <span class="kern-label__optional"> {props.ctx.t('form.optional')}</span>}
+      </label>
+      <div class="kern-hint" id={`${id}-hint`}>
+        {props.hint}
+      </div>
+      {props.error && (
+        <p class="kern-error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+      <input
+        class="kern-form-input__input"
+        type="file"
+        id={id}
+        name={props.name}
+        accept={props.accept}
+        aria-describedby={props.error ? `${id}-hint ${id}-error` : `${id}-hint`}
+      />
+    </div>
+  );
+}
+
 export interface ContributionValues {
   kind: string;
   lat: string;
@@ -639,31 +676,19 @@ export function ContributePage(props: {
             maxLength={1000}
             rows={4}
           />
-          <div class={errors.photo ? 'kern-form-input kern-form-input--error' : 'kern-form-input'}>
-            <label class="kern-label" for={fieldId('photo')}>
-              {L(ctx, 'Foto', 'Photo')} <span class="kern-label__optional">{ctx.t('form.optional')}</span>
-            </label>
-            <div class="kern-hint" id={`${fieldId('photo')}-hint`}>
-              {L(
-                ctx,
-                'JPEG, PNG oder WebP, höchstens 10 MB. Standortdaten im Bild werden entfernt.',
-                'JPEG, PNG or WebP, at most 10 MB. Location data in the image is removed.',
-              )}
-            </div>
-            {errors.photo && (
-              <p class="kern-error" id={`${fieldId('photo')}-error`}>
-                {errors.photo}
-              </p>
+          <FileField
+            ctx={ctx}
+            name="photo"
+            label={L(ctx, 'Foto', 'Photo')}
+            optional
+            hint={L(
+              ctx,
+              'JPEG, PNG oder WebP, höchstens 10 MB. Standortdaten im Bild werden entfernt.',
+              'JPEG, PNG or WebP, at most 10 MB. Location data in the image is removed.',
             )}
-            <input
-              class="kern-form-input__input"
-              type="file"
-              id={fieldId('photo')}
-              name="photo"
-              accept="image/jpeg,image/png,image/webp"
-              aria-describedby={`${fieldId('photo')}-hint`}
-            />
-          </div>
+            error={errors.photo}
+            accept="image/jpeg,image/png,image/webp"
+          />
           <button class="kern-btn kern-btn--primary" type="submit">
             <span class="kern-label">{L(ctx, 'Beitrag senden', 'Send contribution')}</span>
           </button>
