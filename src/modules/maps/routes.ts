@@ -17,6 +17,7 @@ import {
   contributionLayer,
   contributionPhoto,
   contributionsOf,
+  countFeatures,
   createContribution,
   extentOf,
   featuresForPicture,
@@ -96,7 +97,7 @@ export async function mapRoutes(app: FastifyInstance) {
     const [ctx, picture, counts, hits] = await Promise.all([
       request.pageContext(city),
       Promise.all(shown.map(async (l) => ({ l, features: await featuresForPicture(db, l, bbox) }))),
-      Promise.all(layers.map(async (l) => [l.key, (await listFeatures(db, l, 1, 1)).total] as const)),
+      Promise.all(layers.map(async (l) => [l.key, await countFeatures(db, l)] as const)),
       search ? searchPlaces(db, layers, search) : Promise.resolve(undefined),
     ]);
     return h(MapPage, {

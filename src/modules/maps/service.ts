@@ -149,9 +149,14 @@ export async function listFeatures(
             round(ST_X(ST_PointOnSurface(geom))::numeric, 6)::float8 AS lon
           FROM (${layer.source}) src ORDER BY name, id LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
     ),
-    one<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM (${layer.source}) src`),
+    countFeatures(db, layer),
   ]);
-  return { items, total: total?.n ?? 0 };
+  return { items, total };
+}
+
+/** Number of features of a layer (for the layer table of the map page). */
+export async function countFeatures(db: Db, layer: LayerDef): Promise<number> {
+  return (await one<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM (${layer.source}) src`))?.n ?? 0;
 }
 
 export interface SearchHit extends ListedFeature {
