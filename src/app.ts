@@ -6,6 +6,8 @@ import type { Config } from './config.ts';
 import { bonusModule } from './modules/bonus/index.ts';
 import { contentModule } from './modules/content/index.ts';
 import { directoryModule } from './modules/directory/index.ts';
+import { mapsModule } from './modules/maps/index.ts';
+import { opendataModule } from './modules/opendata/index.ts';
 import { participationModule } from './modules/participation/index.ts';
 import { portalModule } from './modules/portal/index.ts';
 import { reportsModule } from './modules/reports/index.ts';
@@ -91,5 +93,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(participationModule);
   await app.register(portalModule);
   await app.register(directoryModule);
+  await app.register(opendataModule);
+  await app.register(mapsModule);
   return app;
 }

@@ -13,6 +13,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { seedBonus } from './modules/bonus/seed.ts';
 import { seedDirectory } from './modules/directory/seed.ts';
 import { exportOffers, importOffers } from './modules/directory/transfer.ts';
+import { seedMaps } from './modules/maps/seed.ts';
 import { seedParticipation } from './modules/participation/seed.ts';
 import { seedReports } from './modules/reports/seed.ts';
 import { ensureAdmin } from './platform/auth/service.ts';
@@ -51,6 +52,7 @@ async function seed(database: Database) {
   console.log(`bonus: ${bonus.actions} actions, ${bonus.places} new places, ${bonus.partners} new partners`);
   console.log(`defect reports: ${(await seedReports(database.db)).created} created`);
   console.log(`participation: ${(await seedParticipation(database.db)).ideas} ideas created`);
+  console.log(`map layers: ${(await seedMaps(database.db)).layers} created`);
 }
 
 async function cityIdArg(database: Database, arg: string | undefined): Promise<number | null> {

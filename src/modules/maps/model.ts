@@ -1,0 +1,47 @@
+/**
+ * What a data source tells the citizen map. Each source is one small provider (a file in layers/)
+ * returning layer definitions; a layer's features come from `source`, an SQL subquery with the
+ * columns id (text), name (text), info (text), url (text or NULL) and geom (geometry, SRID 4326).
+ * The map wraps it with a bounding-box filter, simplification per zoom and clustering, so the
+ * provider never deals with either.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../platform/db/index.ts';
+import type { City } from '../../platform/tenancy/service.ts';
+
+export interface LayerDef {
+  /** Stable key in URLs (?ebenen=…) and the API. */
+  key: string;
+  title: { de: string; en: string };
+  description: { de: string; en: string };
+  /** Colour of points, lines and area outlines (also in the legend). */
+  color: string;
+  /** What the legend draws. */
+  symbol: 'point' | 'line' | 'area';
+  source: SQL;
+  /**
+   * Optional pre-aggregated clusters: a subquery with the columns zoom, gx, gy (cell = 64 px at that
+   * zoom, indices floor(lon / cell), floor(lat / cell)), n, x, y. Dense layers answer low zooms from it.
+   */
+  cells?: SQL;
+  /** Shown when the map opens without a layer choice. */
+  default?: boolean;
+  /** Slug of the catalog dataset with the full download. */
+  dataset?: string;
+  /** Contribution layers: where citizens add points or lines. */
+  contribution?: { layerId: number; slug: string; question: string; open: boolean };
+}
+
+export interface LayerContext {
+  db: Db;
+  /** undefined: the region map (all cities). */
+  city: City | undefined;
+  cities: City[];
+}
+
+export type LayerProvider = (ctx: LayerContext) => Promise<LayerDef[]>;
+
+/** SQL condition on a city_id column for the map's scope (a city map shows that city only). */
+export function inScope(ctx: LayerContext, column: SQL): SQL {
+  return ctx.city ? sql`${column} = ${ctx.city.id}` : sql`true`;
+}

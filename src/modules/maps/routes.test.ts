@@ -1,0 +1,449 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { check as checkGeoJson } from '@placemarkio/check-geojson';
+import { type Agent, cityId, form, type TestApp, testApp, userAgent } from '../../../test/helpers.ts';
+import { seedBonus } from '../bonus/seed.ts';
+import { seedDirectory } from '../directory/seed.ts';
+import { csvChunks } from '../opendata/export.ts';
+import { findDataset } from '../opendata/service.ts';
+import { seedReports } from '../reports/seed.ts';
+import { seedMaps } from './seed.ts';
+import { featuresInBox, insertFeatures, listLayers, parseGeoJson, refreshCells } from './service.ts';
+
+function multipart(
+  fields: Record<string, string>,
+  file?: { name: string; filename: string; type: string; data: Buffer },
+) {
+  const boundary = `----sp${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+      file.data,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+let t: TestApp;
+let citizen: Agent;
+let other: Agent;
+let aalenMod: Agent;
+let heidenheimMod: Agent;
+let aalenAdmin: Agent;
+before(async () => {
+  t = await testApp();
+  await seedDirectory(t.database.db);
+  await seedReports(t.database.db);
+  await seedBonus(t.database.db);
+  await seedMaps(t.database.db);
+  citizen = await userAgent(t);
+  other = await userAgent(t);
+  aalenMod = await userAgent(t, [{ role: 'moderator', city: 'aalen' }]);
+  heidenheimMod = await userAgent(t, [{ role: 'moderator', city: 'heidenheim' }]);
+  aalenAdmin = await userAgent(t, [{ role: 'admin', city: 'aalen' }]);
+});
+after(async () => t.close());
+
+const get = (url: string, cookie?: string) =>
+  t.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+
+describe('map page', () => {
+  test('default layers drawn on the server, every layer listed with a list page', async () => {
+    const res = await get('/aalen/karte');
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /<svg class="sp-map__picture"/);
+    assert.match(res.body, /name="ebenen" value="angebote" checked/);
+    assert.match(res.body, /Bürgerbüro im Rathaus Aalen<\/title>/, 'an offer drawn as a point');
+    assert.doesNotMatch(res.body, /Spielplatz Stadtgarten/, 'unselected layer not drawn');
+    for (const key of ['stadtgrenzen', 'angebote', 'maengel', 'stadttaler'])
+      assert.match(res.body, new RegExp(`href="/aalen/karte/ebenen/${key}"`));
+    assert.doesNotMatch(res.body, /tile|openstreetmap\.org\/\{z\}/i, 'no tile source by default');
+  });
+
+  test('switching layers by query (checkbox form and deep link) and a focus', async () => {
+    const res = await get('/aalen/karte?ebenen=ebene-1&ebenen=maengel&lat=48.8374&lon=10.0933&z=16');
+    assert.equal(res.statusCode, 200);
+    const { cities } = await t.app.tenancy();
+    const spielplaetze = (
+      await listLayers({ db: t.database.db, city: cities.find((c) => c.slug === 'aalen'), cities })
+    ).find((l) => l.title.de === 'Spielplätze');
+    const deep = await get(`/aalen/karte?ebenen=${spielplaetze!.key},stadtgrenzen`);
+    assert.match(deep.body, /Spielplatz Stadtgarten \(Demo\)<\/title>/);
+    assert.doesNotMatch(deep.body, /Bürgerbüro im Rathaus Aalen<\/title>/);
+    assert.match(deep.body, new RegExp(`name="ebenen" value="${spielplaetze!.key}" checked`));
+  });
+
+  test('search finds an address and links to the place on the map', async () => {
+    const res = await get('/aalen/karte?suche=Marktplatz%2030');
+    assert.match(res.body, /1 Treffer|Treffer für/);
+    assert.match(
+      res.body,
+      /href="\/aalen\/karte\?ebenen=[^"]*angebote[^"]*&amp;lat=48\.8373&amp;lon=10\.0936&amp;z=17"/,
+    );
+    const none = await get('/aalen/karte?suche=Gibtsnichtweg');
+    assert.match(none.body, /Keine Treffer/);
+  });
+
+  test('list alternative: table with every feature, paged', async () => {
+    const res = await get('/aalen/karte/ebenen/angebote');
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /<table class="kern-table">/);
+    assert.match(res.body, /Bürgerbüro im Rathaus Aalen/);
+    assert.equal((await get('/aalen/karte/ebenen/gibtsnicht')).statusCode, 404);
+    assert.equal((await get('/nirgendwo/karte')).statusCode, 404);
+    assert.equal((await get('/karte')).statusCode, 200);
+  });
+});
+
+describe('features API', () => {
+  test('bbox query returns valid GeoJSON; bad input is 400', async () => {
+    const res = await get(
+      '/api/v1/karte/ebenen/angebote/features?stadt=aalen&bbox=9.9,48.7,10.3,48.95&zoom=13',
+    );
+    assert.equal(res.statusCode, 200);
+    const fc = checkGeoJson(res.body) as unknown as { features: { properties: { name: string } }[] };
+    assert.ok(fc.features.some((f) => f.properties.name === 'Bürgerbüro im Rathaus Aalen'));
+    assert.equal((await get('/api/v1/karte/ebenen/angebote/features?bbox=1,2,3&zoom=13')).statusCode, 400);
+    assert.equal(
+      (await get('/api/v1/karte/ebenen/angebote/features?bbox=10,48,9,49&zoom=13')).statusCode,
+      400,
+    );
+    assert.equal(
+      (await get('/api/v1/karte/ebenen/angebote/features?bbox=9,48,10,49&zoom=99')).statusCode,
+      400,
+    );
+    const layers = await get('/api/v1/karte/ebenen?stadt=heidenheim');
+    assert.ok((layers.json() as { key: string }[]).some((l) => l.key === 'stadtgrenzen'));
+  });
+
+  test('dense boxes come back as clusters whose counts add up', async () => {
+    const { cities } = await t.app.tenancy();
+    const aalen = cities.find((c) => c.slug === 'aalen')!;
+    const layer = (await listLayers({ db: t.database.db, city: aalen, cities })).find(
+      (l) => l.key === 'angebote',
+    )!;
+    const all = await featuresInBox(t.database.db, layer, [9.9, 48.7, 10.3, 48.95], 12);
+    assert.equal(all.clustered, false);
+    const clustered = await featuresInBox(t.database.db, layer, [9.9, 48.7, 10.3, 48.95], 12, 5);
+    assert.equal(clustered.clustered, true);
+    const sum = clustered.features.reduce((s, f) => s + (f.properties.count ?? 0), 0);
+    assert.equal(sum, all.features.length);
+  });
+});
+
+describe('contributions', () => {
+  const url = '/aalen/karte/mitmachen/fahrradbuegel';
+
+  test('anonymous people are asked to sign in; posting needs a session', async () => {
+    const page = await get(url);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Wo fehlen Fahrradbügel\?/);
+    assert.match(page.body, /Anmelden und mitmachen/);
+  });
+
+  test('invalid input re-renders with an error summary (422); outside the city is refused', async () => {
+    const mp = multipart({ _csrf: citizen.csrf, kind: 'point', lat: '', lon: '', comment: '' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url,
+      payload: mp.payload,
+      headers: { ...mp.headers, cookie: citizen.cookie },
+    });
+    assert.equal(res.statusCode, 422);
+    assert.match(res.body, /sp-error-summary/);
+    assert.match(res.body, /Schreiben Sie einen Kommentar/);
+    const far = multipart({
+      _csrf: citizen.csrf,
+      kind: 'point',
+      lat: '48.6769',
+      lon: '10.1536',
+      comment: 'In Heidenheim',
+    });
+    const outside = await t.app.inject({
+      method: 'POST',
+      url,
+      payload: far.payload,
+      headers: { ...far.headers, cookie: citizen.cookie },
+    });
+    assert.equal(outside.statusCode, 422);
+    assert.match(outside.body, /liegt nicht in Aalen/);
+  });
+
+  let pointId: number;
+  test('a point and a line are stored as pending, invisible to the public', async () => {
+    const mp = multipart({
+      _csrf: citizen.csrf,
+      kind: 'point',
+      lat: '48,8371',
+      lon: '10,0941',
+      comment: 'Vor dem Rathaus fehlen Bügel',
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url,
+      payload: mp.payload,
+      headers: { ...mp.headers, cookie: citizen.cookie },
+    });
+    assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+    assert.equal(res.headers.location, `${url}?danke=1`);
+    const line = multipart({
+      _csrf: citizen.csrf,
+      kind: 'line',
+      line: '48.836, 10.090\n48.838, 10.095',
+      comment: 'Entlang der Straße',
+    });
+    const res2 = await t.app.inject({
+      method: 'POST',
+      url,
+      payload: line.payload,
+      headers: { ...line.headers, cookie: citizen.cookie },
+    });
+    assert.equal(res2.statusCode, 303);
+    const pub = await get(url);
+    assert.doesNotMatch(pub.body, /Vor dem Rathaus fehlen Bügel/);
+    const own = await get(url, citizen.cookie);
+    assert.match(own.body, /Ihre Beiträge in Prüfung/);
+    const queue = await get('/admin/karte', aalenMod.cookie);
+    const m =
+      /action="\/admin\/karte\/beitraege\/(\d+)"[\s\S]*?Vor dem Rathaus/.exec(queue.body) ??
+      /Vor dem Rathaus[\s\S]*?action="\/admin\/karte\/beitraege\/(\d+)"/.exec(queue.body);
+    assert.ok(m, 'in the Aalen moderation queue');
+    pointId = Number(m[1]);
+  });
+
+  test('moderation: other city 403, citizen 403, Aalen moderator publishes (audited)', async () => {
+    const post = (agent: Agent) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/admin/karte/beitraege/${pointId}`,
+        payload: form({ _csrf: agent.csrf, decision: 'published' }),
+        headers: { cookie: agent.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    assert.equal((await post(heidenheimMod)).statusCode, 403);
+    assert.equal((await post(citizen)).statusCode, 403);
+    assert.equal((await post(aalenMod)).statusCode, 303);
+    const pub = await get(url);
+    assert.match(pub.body, /Vor dem Rathaus fehlen Bügel/);
+    const audit = await t.database.db.execute(
+      (await import('../../platform/db/index.ts'))
+        .sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'map.contribution.published'`,
+    );
+    assert.equal((audit as unknown as { rows: { n: number }[] }).rows[0]!.n, 1);
+    const ds = await get('/opendata/datasets/aalen-beitraege-fahrradbuegel.geojson');
+    const fc = checkGeoJson(ds.body) as unknown as { features: { properties: Record<string, unknown> }[] };
+    assert.ok(fc.features.some((f) => f.properties.kommentar === 'Vor dem Rathaus fehlen Bügel'));
+    assert.doesNotMatch(ds.body, /user_id|@example/);
+  });
+
+  test('support counts once per person, not for one’s own contribution', async () => {
+    const support = (agent: Agent) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/aalen/karte/beitraege/${pointId}/unterstuetzen`,
+        payload: form({ _csrf: agent.csrf }),
+        headers: { cookie: agent.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    assert.equal((await support(other)).statusCode, 303);
+    assert.equal((await support(other)).statusCode, 303);
+    assert.equal((await support(citizen)).statusCode, 303);
+    const page = await get(url);
+    assert.match(page.body, new RegExp(`id="beitrag-${pointId}"[\\s\\S]*?1 Unterstützungen`));
+  });
+});
+
+describe('admin layers', () => {
+  const geojson = JSON.stringify({
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [10.09, 48.84] },
+        properties: { name: 'Bank am Kocher', url: 'https://www.aalen.example/bank.pdf' },
+      },
+      {
+        type: 'Feature',
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [10.08, 48.83],
+            [10.1, 48.84],
+          ],
+        },
+        properties: { name: '<script>x</script>' },
+      },
+    ],
+  });
+
+  test('an Aalen admin uploads a GeoJSON layer; it is on the map, in the list and in the catalog', async () => {
+    const mp = multipart(
+      {
+        _csrf: aalenAdmin.csrf,
+        city: 'aalen',
+        kind: 'upload',
+        title: 'Sitzbänke',
+        slug: 'sitzbaenke',
+        description: 'Bänke',
+        question: '',
+        color: '#336699',
+        license: 'http://dcat-ap.de/def/licenses/dl-zero-de/2.0',
+      },
+      { name: 'file', filename: 'b.geojson', type: 'application/geo+json', data: Buffer.from(geojson) },
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/admin/karte',
+      payload: mp.payload,
+      headers: { ...mp.headers, cookie: aalenAdmin.cookie },
+    });
+    assert.equal(res.statusCode, 303, res.body.slice(0, 500));
+    const { cities } = await t.app.tenancy();
+    const layer = (await listLayers({ db: t.database.db, city: cities[0], cities })).find(
+      (l) => l.title.de === 'Sitzbänke',
+    )!;
+    const list = await get(`/aalen/karte/ebenen/${layer.key}`);
+    assert.match(list.body, /href="https:\/\/www\.aalen\.example\/bank\.pdf"/);
+    assert.match(list.body, /&lt;script>x&lt;\/script>/, 'names are escaped');
+    assert.doesNotMatch(list.body, /<script>x/);
+    const ds = await findDataset(
+      { db: t.database.db, region: (await t.app.tenancy()).region, cities, baseUrl: 'http://x' },
+      'aalen-karte-sitzbaenke',
+    );
+    assert.equal(ds?.license, 'http://dcat-ap.de/def/licenses/dl-zero-de/2.0');
+  });
+
+  test('broken GeoJSON → 422 with the reason; Heidenheim moderator may not create layers', async () => {
+    const mp = multipart(
+      {
+        _csrf: aalenAdmin.csrf,
+        city: 'aalen',
+        kind: 'upload',
+        title: 'Kaputt',
+        slug: 'kaputt',
+        color: '#336699',
+        license: 'http://dcat-ap.de/def/licenses/dl-by-de/2.0',
+      },
+      {
+        name: 'file',
+        filename: 'b.geojson',
+        type: 'application/geo+json',
+        data: Buffer.from(
+          '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[500,1]}}]}',
+        ),
+      },
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/admin/karte',
+      payload: mp.payload,
+      headers: { ...mp.headers, cookie: aalenAdmin.cookie },
+    });
+    assert.equal(res.statusCode, 422);
+    assert.match(res.body, /keine gültige Geometrie/);
+    const mp2 = multipart({
+      _csrf: heidenheimMod.csrf,
+      city: 'heidenheim',
+      kind: 'contributions',
+      title: 'X',
+      slug: 'xx',
+      question: 'Wo?',
+    });
+    const res2 = await t.app.inject({
+      method: 'POST',
+      url: '/admin/karte',
+      payload: mp2.payload,
+      headers: { ...mp2.headers, cookie: heidenheimMod.cookie },
+    });
+    assert.equal(res2.statusCode, 403);
+  });
+
+  test('parseGeoJson accepts a single Feature and rejects non-GeoJSON', () => {
+    assert.ok(
+      'features' in
+        parseGeoJson('{"type":"Feature","geometry":{"type":"Point","coordinates":[10,48]},"properties":{}}'),
+    );
+    assert.ok('error' in parseGeoJson('[1,2]'));
+    assert.ok('error' in parseGeoJson('not json'));
+  });
+
+  test('external dataset by URL appears in the catalog; bad URL is 422', async () => {
+    const post = (data: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/admin/opendata',
+        payload: form({ _csrf: aalenAdmin.csrf, ...data }),
+        headers: { cookie: aalenAdmin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    const base = {
+      city: 'aalen',
+      title: 'Radverkehrskonzept',
+      slug: 'aalen-radverkehrskonzept',
+      description: 'Konzept als PDF',
+      theme: 'TRAN',
+      license: 'http://dcat-ap.de/def/licenses/dl-by-de/2.0',
+      'dist-0-format': 'PDF',
+    };
+    const bad = await post({ ...base, 'dist-0-url': 'javascript:alert(1)' });
+    assert.equal(bad.statusCode, 422);
+    const ok = await post({ ...base, 'dist-0-url': 'https://www.aalen.example/radverkehr.pdf' });
+    assert.equal(ok.statusCode, 303);
+    const ttl = await get('/opendata/catalog.ttl');
+    assert.match(ttl.body, /<https:\/\/www\.aalen\.example\/radverkehr\.pdf>/);
+  });
+});
+
+describe('streaming export', () => {
+  test('a large layer is read in bounded batches, not at once', async () => {
+    const { cities } = await t.app.tenancy();
+    const aalenId = await cityId(t.database, 'aalen');
+    const layer = await t.database.db.execute(
+      (await import('../../platform/db/index.ts'))
+        .sql`INSERT INTO map_layers (city_id, slug, kind, title) VALUES (${aalenId}, 'gross', 'upload', 'Groß') RETURNING id`,
+    );
+    const layerId = (layer as unknown as { rows: { id: number }[] }).rows[0]!.id;
+    const features = Array.from({ length: 5000 }, (_, i) => ({
+      geometry: JSON.stringify({
+        type: 'Point',
+        coordinates: [10 + (i % 100) / 1000, 48.8 + Math.floor(i / 100) / 1000],
+      }),
+      name: `P${i}`,
+      url: null,
+      properties: {},
+    }));
+    await insertFeatures(t.database.db, layerId, features);
+    await refreshCells(t.database.db, layerId);
+    // Dense at low zoom: answered from the pre-aggregated cells, and the counts add up.
+    const aalen = cities.find((c) => c.slug === 'aalen')!;
+    const big = (await listLayers({ db: t.database.db, city: aalen, cities })).find(
+      (l) => l.key === `ebene-${layerId}`,
+    )!;
+    const view = await featuresInBox(t.database.db, big, [9.9, 48.7, 10.3, 48.95], 12);
+    assert.equal(view.clustered, true);
+    assert.equal(
+      view.features.reduce((s, f) => s + (f.properties.count ?? 0), 0),
+      5000,
+    );
+    const close = await featuresInBox(t.database.db, big, [10.0, 48.8, 10.005, 48.803], 18);
+    assert.equal(close.clustered, false);
+    assert.ok(close.features.length > 0 && close.features.length < 100);
+    const ds = await findDataset(
+      { db: t.database.db, region: (await t.app.tenancy()).region, cities, baseUrl: 'http://x' },
+      'aalen-karte-gross',
+    );
+    const chunks: string[] = [];
+    for await (const c of csvChunks(t.database.db, ds!.download!, 1000)) chunks.push(c);
+    assert.equal(chunks.length, 1 + 5, 'header plus five batches of 1000');
+    assert.ok(chunks.slice(1).every((c) => c.split('\r\n').length - 1 === 1000));
+    const res = await get('/opendata/datasets/aalen-karte-gross.csv');
+    assert.equal(res.body.split('\r\n').length - 2, 5000);
+  });
+});

@@ -1,0 +1,612 @@
+/**
+ * Citizen map: layers from all providers, bounding-box queries with simplification and clustering per
+ * zoom, list pages, search, uploaded GeoJSON layers, and citizen contributions with moderation and
+ * support. Other modules import only this file.
+ */
+import { hasRole } from '../../platform/auth/service.ts';
+import { type Db, one, rows, sql } from '../../platform/db/index.ts';
+import type { City } from '../../platform/tenancy/service.ts';
+import type { CurrentUser } from '../../platform/web/context.ts';
+import { LAYER_PROVIDERS } from './layers/index.ts';
+import { layerKey } from './layers/own.ts';
+import type { LayerContext, LayerDef } from './model.ts';
+
+export type { LayerContext, LayerDef, LayerProvider } from './model.ts';
+export { layerKey };
+
+/** At most this many features per layer and request; beyond it the map shows clusters. */
+export const MAX_FEATURES = 2000;
+
+export async function listLayers(ctx: LayerContext): Promise<LayerDef[]> {
+  return (await Promise.all(LAYER_PROVIDERS.map((p) => p(ctx)))).flat();
+}
+
+export type BBox = [number, number, number, number];
+
+/** Parses "west,south,east,north" in WGS84; undefined when malformed or out of range. */
+export function parseBBox(v: unknown): BBox | undefined {
+  if (typeof v !== 'string') return undefined;
+  const parts = v.split(',').map(Number);
+  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) return undefined;
+  const [w, s, e, n] = parts as BBox;
+  if (w < -180 || e > 180 || s < -90 || n > 90 || w >= e || s >= n) return undefined;
+  return [w, s, e, n];
+}
+
+/** Degrees per screen pixel at a Web Mercator zoom level (256 px tiles). */
+export const degreesPerPixel = (zoom: number) => 360 / (256 * 2 ** zoom);
+
+export interface MapFeature {
+  type: 'Feature';
+  id: string;
+  geometry: unknown;
+  properties: { name: string; info: string; url: string | null; cluster?: boolean; count?: number };
+}
+
+/**
+ * Features of one layer inside a box. Geometries are simplified to half a pixel at this zoom; when
+ * more than `limit` features fall in the box, grid clusters (one point per cell of 64 px with its
+ * count) come back instead, so a layer of any size answers quickly at every zoom.
+ */
+export async function featuresInBox(
+  db: Db,
+  layer: LayerDef,
+  bbox: BBox,
+  zoom: number,
+  limit = MAX_FEATURES,
+): Promise<{ features: MapFeature[]; clustered: boolean }> {
+  const [w, s, e, n] = bbox;
+  const z = Math.min(Math.max(Math.round(zoom), 0), 22);
+  const tolerance = degreesPerPixel(z) / 2;
+  const envelope = sql`ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)`;
+  const cell = degreesPerPixel(z) * CELL_PX;
+  if (layer.cells && z >= CELL_ZOOMS[0] && z <= CELL_ZOOMS[1]) {
+    // Pre-aggregated cells tell how many features are in view without reading them.
+    const cells = await rows<{ x: number; y: number; n: number }>(
+      db,
+      sql`SELECT x, y, n FROM (${layer.cells}) c WHERE zoom = ${z}
+          AND gx BETWEEN ${Math.floor(w / cell)} AND ${Math.floor(e / cell)}
+          AND gy BETWEEN ${Math.floor(s / cell)} AND ${Math.floor(n / cell)}`,
+    );
+    if (cells.reduce((sum, c) => sum + c.n, 0) > limit)
+      return { clustered: true, features: clusterFeatures(cells) };
+  }
+  const found = await rows<{ id: string; name: string; info: string | null; url: string | null; g: string }>(
+    db,
+    sql`SELECT id, name, info, url,
+          ST_AsGeoJSON(CASE WHEN GeometryType(geom) IN ('POINT', 'MULTIPOINT') THEN geom
+            ELSE ST_SimplifyPreserveTopology(geom, ${tolerance}) END, 6) AS g
+        FROM (${layer.source}) src WHERE geom && ${envelope} LIMIT ${limit + 1}`,
+  );
+  if (found.length <= limit) {
+    return {
+      clustered: false,
+      features: found.map((r) => ({
+        type: 'Feature',
+        id: r.id,
+        geometry: JSON.parse(r.g),
+        properties: { name: r.name, info: r.info ?? '', url: r.url },
+      })),
+    };
+  }
+  const clusters = await rows<{ x: number; y: number; n: number }>(
+    db,
+    sql`SELECT avg((ST_XMin(geom) + ST_XMax(geom)) / 2) AS x, avg((ST_YMin(geom) + ST_YMax(geom)) / 2) AS y,
+          count(*)::int AS n
+        FROM (${layer.source}) src WHERE geom && ${envelope}
+        GROUP BY floor((ST_XMin(geom) + ST_XMax(geom)) / 2 / ${cell}), floor((ST_YMin(geom) + ST_YMax(geom)) / 2 / ${cell})`,
+  );
+  return { clustered: true, features: clusterFeatures(clusters) };
+}
+
+/** Cluster size on screen, and the zoom levels kept pre-aggregated in map_feature_cells. */
+export const CELL_PX = 64;
+export const CELL_ZOOMS = [8, 16] as const;
+
+function clusterFeatures(cells: { x: number; y: number; n: number }[]): MapFeature[] {
+  return cells.map((c, i) => ({
+    type: 'Feature',
+    id: `cluster-${i}`,
+    geometry: { type: 'Point', coordinates: [round6(Number(c.x)), round6(Number(c.y))] },
+    properties: { name: String(c.n), info: '', url: null, cluster: true, count: Number(c.n) },
+  }));
+}
+
+/** Rebuilds the pre-aggregated cells of an uploaded layer (after its features changed). */
+export async function refreshCells(db: Db, layerId: number): Promise<void> {
+  await db.execute(sql`DELETE FROM map_feature_cells WHERE layer_id = ${layerId}`);
+  await db.execute(sql`INSERT INTO map_feature_cells (layer_id, zoom, gx, gy, n, x, y)
+    SELECT ${layerId}::int, z, floor(cx / (360.0 / (256 * 2 ^ z)) / ${CELL_PX})::int, floor(cy / (360.0 / (256 * 2 ^ z)) / ${CELL_PX})::int,
+      count(*)::int, avg(cx), avg(cy)
+    FROM (SELECT (ST_XMin(geom) + ST_XMax(geom)) / 2 AS cx, (ST_YMin(geom) + ST_YMax(geom)) / 2 AS cy
+          FROM map_features WHERE layer_id = ${layerId}) f
+    CROSS JOIN generate_series(${CELL_ZOOMS[0]}::int, ${CELL_ZOOMS[1]}::int) z
+    GROUP BY 2, 3, 4`);
+}
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+export interface ListedFeature {
+  id: string;
+  name: string;
+  info: string | null;
+  url: string | null;
+  lat: number;
+  lon: number;
+}
+
+/** The list alternative of a layer: every feature with a representative point, by name. */
+export async function listFeatures(
+  db: Db,
+  layer: LayerDef,
+  page: number,
+  perPage: number,
+): Promise<{ items: ListedFeature[]; total: number }> {
+  const [items, total] = await Promise.all([
+    rows<ListedFeature>(
+      db,
+      sql`SELECT id, name, info, url, round(ST_Y(ST_PointOnSurface(geom))::numeric, 6)::float8 AS lat,
+            round(ST_X(ST_PointOnSurface(geom))::numeric, 6)::float8 AS lon
+          FROM (${layer.source}) src ORDER BY name, id LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
+    ),
+    countFeatures(db, layer),
+  ]);
+  return { items, total };
+}
+
+/** Number of features of a layer (for the layer table of the map page). */
+export async function countFeatures(db: Db, layer: LayerDef): Promise<number> {
+  return (await one<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM (${layer.source}) src`))?.n ?? 0;
+}
+
+export interface SearchHit extends ListedFeature {
+  layer: string;
+}
+
+/** Places and addresses on the map's layers whose name or address contains all words of q. */
+export async function searchPlaces(db: Db, layers: LayerDef[], q: string, limit = 20): Promise<SearchHit[]> {
+  const words = q
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 6)
+    .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (words.length === 0 || layers.length === 0) return [];
+  const parts = layers.map(
+    (l) => sql`(SELECT ${l.key} AS layer, id, name, info, url,
+        round(ST_Y(ST_PointOnSurface(geom))::numeric, 6)::float8 AS lat,
+        round(ST_X(ST_PointOnSurface(geom))::numeric, 6)::float8 AS lon
+      FROM (${l.source}) src
+      WHERE ${sql.join(
+        words.map((w) => sql`(name ILIKE ${w} OR info ILIKE ${w})`),
+        sql` AND `,
+      )}
+      ORDER BY name LIMIT ${limit})`,
+  );
+  return rows<SearchHit>(
+    db,
+    sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) hits ORDER BY name LIMIT ${limit}`,
+  );
+}
+
+/** Features for the server-drawn map (no JavaScript): simplified to the picture's resolution. */
+export async function featuresForPicture(
+  db: Db,
+  layer: LayerDef,
+  bbox: BBox,
+  limit = 500,
+): Promise<{ id: string; name: string; geometry: unknown }[]> {
+  const tolerance = (bbox[2] - bbox[0]) / 1200;
+  const found = await rows<{ id: string; name: string; g: string }>(
+    db,
+    sql`SELECT id, name, ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, ${tolerance}), 5) AS g
+        FROM (${layer.source}) src WHERE geom && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)
+        LIMIT ${limit}`,
+  );
+  return found.map((r) => ({ id: r.id, name: r.name, geometry: JSON.parse(r.g) }));
+}
+
+/** Extent of the map: the city's (or all cities') boundary box. */
+export async function extentOf(db: Db, city: City | undefined): Promise<BBox> {
+  const r = await one<{ w: number; s: number; e: number; n: number }>(
+    db,
+    sql`SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n
+        FROM (SELECT ST_Extent(boundary)::geometry AS b FROM cities ${city ? sql`WHERE id = ${city.id}` : sql``}) x`,
+  );
+  return r ? [r.w, r.s, r.e, r.n] : [9.9, 48.6, 10.3, 48.9];
+}
+
+// ---- own layers: uploads and contribution layers ----
+
+export interface OwnLayerRow {
+  id: number;
+  city_id: number | null;
+  slug: string;
+  kind: 'upload' | 'contributions';
+  title: string;
+  description: string;
+  question: string | null;
+  contributions_open: boolean;
+  color: string;
+  license: string;
+  published: boolean;
+  updated_at: Date;
+  features: number;
+  pending: number;
+}
+
+export async function listOwnLayers(db: Db, cityIds: number[] | 'all'): Promise<OwnLayerRow[]> {
+  const where =
+    cityIds === 'all'
+      ? sql`true`
+      : sql`l.city_id = ANY(${sql.param(cityIds.length ? cityIds : [-1])}::int[])`;
+  return rows<OwnLayerRow>(
+    db,
+    sql`SELECT l.*, (SELECT count(*)::int FROM map_features f WHERE f.layer_id = l.id)
+          + (SELECT count(*)::int FROM map_contributions b WHERE b.layer_id = l.id AND b.status = 'published') AS features,
+          (SELECT count(*)::int FROM map_contributions b WHERE b.layer_id = l.id AND b.status = 'pending') AS pending
+        FROM map_layers l WHERE ${where} ORDER BY l.title`,
+  );
+}
+
+export async function ownLayerById(db: Db, id: number): Promise<OwnLayerRow | undefined> {
+  return one<OwnLayerRow>(
+    db,
+    sql`SELECT l.*, 0 AS features, 0 AS pending FROM map_layers l WHERE l.id = ${id}`,
+  );
+}
+
+export async function contributionLayer(
+  db: Db,
+  cityId: number,
+  slug: string,
+): Promise<OwnLayerRow | undefined> {
+  return one<OwnLayerRow>(
+    db,
+    sql`SELECT l.*, 0 AS features, 0 AS pending FROM map_layers l
+        WHERE l.kind = 'contributions' AND l.published AND l.slug = ${slug}
+          AND (l.city_id = ${cityId} OR l.city_id IS NULL)`,
+  );
+}
+
+/** A GeoJSON feature ready for the database: geometry as GeoJSON text, name, url and properties. */
+export interface FeatureInput {
+  geometry: string;
+  name: string;
+  url: string | null;
+  properties: Record<string, unknown>;
+}
+
+const GEOMETRY_TYPES = new Set([
+  'Point',
+  'MultiPoint',
+  'LineString',
+  'MultiLineString',
+  'Polygon',
+  'MultiPolygon',
+]);
+export const MAX_UPLOAD_FEATURES = 100_000;
+
+function validPosition(p: unknown): boolean {
+  return (
+    Array.isArray(p) &&
+    p.length >= 2 &&
+    typeof p[0] === 'number' &&
+    typeof p[1] === 'number' &&
+    Math.abs(p[0]) <= 180 &&
+    Math.abs(p[1]) <= 90
+  );
+}
+
+function validCoordinates(type: string, c: unknown, depth = 0): boolean {
+  const need = { Point: 0, MultiPoint: 1, LineString: 1, MultiLineString: 2, Polygon: 2, MultiPolygon: 3 }[
+    type
+  ]!;
+  const walk = (v: unknown, d: number): boolean =>
+    d === need ? validPosition(v) : Array.isArray(v) && v.length > 0 && v.every((x) => walk(x, d + 1));
+  return walk(c, depth);
+}
+
+const firstString = (p: Record<string, unknown>, keys: string[]) => {
+  for (const k of keys)
+    if (typeof p[k] === 'string' && (p[k] as string).trim()) return (p[k] as string).trim();
+  return '';
+};
+
+/**
+ * Reads an uploaded GeoJSON FeatureCollection (WGS84, RFC 7946). Names come from the properties name,
+ * Name, titel or bezeichnung; a link from url, link or dokument (http/https only).
+ */
+export function parseGeoJson(text: string): { features: FeatureInput[] } | { error: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { error: 'Die Datei ist kein gültiges JSON.' };
+  }
+  const d = doc as { type?: unknown; features?: unknown };
+  const list =
+    d.type === 'FeatureCollection' && Array.isArray(d.features)
+      ? d.features
+      : d.type === 'Feature'
+        ? [doc]
+        : null;
+  if (!list) return { error: 'Erwartet wird eine GeoJSON-FeatureCollection.' };
+  if (list.length === 0) return { error: 'Die FeatureCollection enthält keine Objekte.' };
+  if (list.length > MAX_UPLOAD_FEATURES)
+    return { error: `Höchstens ${MAX_UPLOAD_FEATURES.toLocaleString('de-DE')} Objekte je Ebene.` };
+  const features: FeatureInput[] = [];
+  for (const [i, f] of list.entries()) {
+    const g = (f as { geometry?: { type?: unknown; coordinates?: unknown } }).geometry;
+    if (
+      !g ||
+      typeof g.type !== 'string' ||
+      !GEOMETRY_TYPES.has(g.type) ||
+      !validCoordinates(g.type, g.coordinates)
+    ) {
+      return { error: `Objekt ${i + 1} hat keine gültige Geometrie in WGS84 (Längengrad, Breitengrad).` };
+    }
+    const props = ((f as { properties?: unknown }).properties ?? {}) as Record<string, unknown>;
+    if (typeof props !== 'object' || Array.isArray(props))
+      return { error: `Objekt ${i + 1}: properties muss ein Objekt sein.` };
+    const link = firstString(props, ['url', 'link', 'dokument', 'document']);
+    features.push({
+      geometry: JSON.stringify(g),
+      name: firstString(props, ['name', 'Name', 'titel', 'title', 'bezeichnung', 'Bezeichnung']).slice(
+        0,
+        300,
+      ),
+      url: /^https?:\/\//.test(link) ? link.slice(0, 2000) : null,
+      properties: props,
+    });
+  }
+  return { features };
+}
+
+export interface NewLayer {
+  cityId: number | null;
+  slug: string;
+  kind: 'upload' | 'contributions';
+  title: string;
+  description: string;
+  question: string | null;
+  color: string;
+  license: string;
+}
+
+export async function createLayer(
+  db: Db,
+  layer: NewLayer,
+  features: FeatureInput[],
+  actorId: string | null,
+): Promise<number | 'taken'> {
+  const taken = await one(
+    db,
+    sql`SELECT 1 FROM map_layers WHERE coalesce(city_id, 0) = ${layer.cityId ?? 0} AND slug = ${layer.slug}`,
+  );
+  if (taken) return 'taken';
+  const r = await one<{ id: number }>(
+    db,
+    sql`INSERT INTO map_layers (city_id, slug, kind, title, description, question, contributions_open, color, license, created_by)
+        VALUES (${layer.cityId}, ${layer.slug}, ${layer.kind}, ${layer.title}, ${layer.description}, ${layer.question},
+          ${layer.kind === 'contributions'}, ${layer.color}, ${layer.license}, ${actorId})
+        RETURNING id`,
+  );
+  await insertFeatures(db, r!.id, features);
+  await refreshCells(db, r!.id);
+  return r!.id;
+}
+
+/** Inserts features in chunks of 1,000 rows (one statement each, parameters bound). */
+export async function insertFeatures(db: Db, layerId: number, features: FeatureInput[]): Promise<void> {
+  for (let i = 0; i < features.length; i += 1000) {
+    const chunk = features.slice(i, i + 1000);
+    await db.execute(sql`INSERT INTO map_features (layer_id, name, url, properties, geom)
+      SELECT ${layerId}, x.name, x.url, x.properties, ST_SetSRID(ST_MakeValid(ST_GeomFromGeoJSON(x.geometry)), 4326)
+      FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb)
+        AS x(name text, url text, properties jsonb, geometry text)`);
+  }
+}
+
+export async function setContributionsOpen(db: Db, layerId: number, open: boolean): Promise<void> {
+  await db.execute(
+    sql`UPDATE map_layers SET contributions_open = ${open}, updated_at = now() WHERE id = ${layerId} AND kind = 'contributions'`,
+  );
+}
+
+export async function deleteLayer(db: Db, layerId: number): Promise<void> {
+  await db.execute(sql`DELETE FROM map_layers WHERE id = ${layerId}`);
+}
+
+// ---- contributions ----
+
+export interface ContributionInput {
+  kind: 'point' | 'line';
+  /** [lon, lat] pairs: one for a point, 2 to 100 for a line. */
+  coordinates: [number, number][];
+  comment: string;
+  photo?: { data: Buffer; mediaType: string } | undefined;
+}
+
+/** Parses "lat, lon" lines (German decimal commas accepted when separated by semicolon or space). */
+export function parseCoordinateLines(text: string): [number, number][] | undefined {
+  const out: [number, number][] = [];
+  for (const raw of text.split(/\r?\n|;/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    const m = /^(-?\d+(?:[.,]\d+)?)\s*[, ]\s*(-?\d+(?:[.,]\d+)?)$/.exec(line.replace(/\s+/g, ' '));
+    if (!m) return undefined;
+    const lat = Number(m[1]!.replace(',', '.'));
+    const lon = Number(m[2]!.replace(',', '.'));
+    if (!Number.isFinite(lat) || !Number.isFinite(lon)) return undefined;
+    out.push([lon, lat]);
+  }
+  return out;
+}
+
+export function validateContribution(v: ContributionInput): Record<string, string> {
+  const e: Record<string, string> = {};
+  const comment = v.comment.trim();
+  if (!comment) e.comment = 'Schreiben Sie einen Kommentar zu Ihrem Beitrag.';
+  else if (comment.length > 1000) e.comment = 'Der Kommentar darf höchstens 1000 Zeichen lang sein.';
+  const outOfRange = v.coordinates.some(([lon, lat]) => Math.abs(lon) > 180 || Math.abs(lat) > 90);
+  if (v.kind === 'point' && (v.coordinates.length !== 1 || outOfRange))
+    e.lat =
+      'Wählen Sie einen Ort auf der Karte oder geben Sie Breite und Länge ein, z. B. 48,8374 und 10,0933.';
+  if (v.kind === 'line' && (v.coordinates.length < 2 || v.coordinates.length > 100 || outOfRange))
+    e.line = 'Eine Linie braucht 2 bis 100 Punkte, je Zeile Breite und Länge, z. B. 48.8374, 10.0933.';
+  return e;
+}
+
+/** Stores a pending contribution if it lies in the layer's city; 'outside' otherwise. */
+export async function createContribution(
+  db: Db,
+  layer: OwnLayerRow,
+  cityId: number,
+  userId: string,
+  v: ContributionInput,
+): Promise<number | 'outside' | 'closed'> {
+  if (!layer.contributions_open) return 'closed';
+  const geometry = JSON.stringify(
+    v.kind === 'point'
+      ? { type: 'Point', coordinates: v.coordinates[0] }
+      : { type: 'LineString', coordinates: v.coordinates },
+  );
+  const inside = await one<{ ok: boolean }>(
+    db,
+    sql`SELECT ST_Intersects(boundary, ST_SetSRID(ST_GeomFromGeoJSON(${geometry}), 4326)) AS ok FROM cities WHERE id = ${cityId}`,
+  );
+  if (!inside?.ok) return 'outside';
+  const r = await one<{ id: number }>(
+    db,
+    sql`INSERT INTO map_contributions (layer_id, user_id, comment, geom, photo, photo_type)
+        VALUES (${layer.id}, ${userId}, ${v.comment.trim()}, ST_SetSRID(ST_GeomFromGeoJSON(${geometry}), 4326),
+          ${v.photo?.data ?? null}, ${v.photo?.mediaType ?? null})
+        RETURNING id`,
+  );
+  return Number(r!.id);
+}
+
+export interface ContributionRow {
+  id: number;
+  layer_id: number;
+  layer_title: string;
+  city_id: number | null;
+  comment: string;
+  kind: 'ST_Point' | 'ST_LineString';
+  lat: number;
+  lon: number;
+  geometry: string;
+  has_photo: boolean;
+  status: 'pending' | 'published' | 'rejected';
+  supporters: number;
+  created_at: Date;
+  mine: boolean;
+  supported: boolean;
+}
+
+const contributionColumns = (
+  userId: string | null,
+) => sql`b.id::int AS id, b.layer_id, l.title AS layer_title, l.city_id,
+  b.comment, ST_GeometryType(b.geom) AS kind, round(ST_Y(ST_PointOnSurface(b.geom))::numeric, 6)::float8 AS lat,
+  round(ST_X(ST_PointOnSurface(b.geom))::numeric, 6)::float8 AS lon, ST_AsGeoJSON(b.geom, 6) AS geometry,
+  b.photo IS NOT NULL AS has_photo, b.status, b.supporters, b.created_at,
+  coalesce(b.user_id = ${userId}::uuid, false) AS mine,
+  EXISTS (SELECT 1 FROM map_contribution_supports s WHERE s.contribution_id = b.id AND s.user_id = ${userId}::uuid) AS supported`;
+
+/** Published contributions of a layer, plus the viewer's own pending ones. */
+export async function contributionsOf(
+  db: Db,
+  layerId: number,
+  userId: string | null,
+): Promise<ContributionRow[]> {
+  return rows<ContributionRow>(
+    db,
+    sql`SELECT ${contributionColumns(userId)} FROM map_contributions b JOIN map_layers l ON l.id = b.layer_id
+        WHERE b.layer_id = ${layerId} AND (b.status = 'published' OR (b.status = 'pending' AND b.user_id = ${userId}::uuid))
+        ORDER BY b.supporters DESC, b.id DESC LIMIT 500`,
+  );
+}
+
+/** The moderation queue: pending contributions in the given cities. */
+export async function pendingContributions(db: Db, cityIds: number[] | 'all'): Promise<ContributionRow[]> {
+  const where =
+    cityIds === 'all'
+      ? sql`true`
+      : sql`l.city_id = ANY(${sql.param(cityIds.length ? cityIds : [-1])}::int[])`;
+  return rows<ContributionRow>(
+    db,
+    sql`SELECT ${contributionColumns(null)} FROM map_contributions b JOIN map_layers l ON l.id = b.layer_id
+        WHERE b.status = 'pending' AND ${where} ORDER BY b.id LIMIT 200`,
+  );
+}
+
+export async function contributionById(db: Db, id: number): Promise<ContributionRow | undefined> {
+  return one<ContributionRow>(
+    db,
+    sql`SELECT ${contributionColumns(null)} FROM map_contributions b JOIN map_layers l ON l.id = b.layer_id WHERE b.id = ${id}`,
+  );
+}
+
+export async function moderateContribution(
+  db: Db,
+  id: number,
+  decision: 'published' | 'rejected',
+  actorId: string,
+): Promise<void> {
+  await db.execute(sql`UPDATE map_contributions SET status = ${decision}, moderated_by = ${actorId},
+    moderated_at = now(), updated_at = now() WHERE id = ${id}`);
+}
+
+/** The layer slug of a published contribution that may be supported in this city (layer open). */
+export async function supportableLayerSlug(
+  db: Db,
+  id: number,
+  cityId: number,
+): Promise<{ slug: string } | undefined> {
+  return one<{ slug: string }>(
+    db,
+    sql`SELECT l.slug FROM map_contributions b JOIN map_layers l ON l.id = b.layer_id
+        WHERE b.id = ${id} AND b.status = 'published' AND l.contributions_open
+          AND (l.city_id = ${cityId} OR l.city_id IS NULL)`,
+  );
+}
+
+/** One support per person; supporting one's own contribution is not counted. */
+export async function supportContribution(
+  db: Db,
+  id: number,
+  userId: string,
+): Promise<'ok' | 'own' | 'again'> {
+  const c = await one<{ user_id: string | null }>(
+    db,
+    sql`SELECT user_id FROM map_contributions WHERE id = ${id}`,
+  );
+  if (c?.user_id === userId) return 'own';
+  const r = await rows(
+    db,
+    sql`INSERT INTO map_contribution_supports (contribution_id, user_id) VALUES (${id}, ${userId})
+        ON CONFLICT DO NOTHING RETURNING 1`,
+  );
+  if (r.length === 0) return 'again';
+  await db.execute(
+    sql`UPDATE map_contributions SET supporters = supporters + 1, updated_at = now() WHERE id = ${id}`,
+  );
+  return 'ok';
+}
+
+export async function contributionPhoto(
+  db: Db,
+  id: number,
+): Promise<{ data: Buffer; type: string } | undefined> {
+  const r = await one<{ photo: Buffer | Uint8Array; photo_type: string }>(
+    db,
+    sql`SELECT photo, photo_type FROM map_contributions WHERE id = ${id} AND status = 'published' AND photo IS NOT NULL`,
+  );
+  return r ? { data: Buffer.from(r.photo), type: r.photo_type } : undefined;
+}
+
+/** Moderators and admins of the layer's city (region-wide roles for region layers). */
+export function canModerateLayer(user: CurrentUser | undefined, cityId: number | null): boolean {
+  return hasRole(user, 'moderator', cityId) || hasRole(user, 'admin', cityId);
+}
