@@ -464,3 +464,23 @@ export async function imageData(
   );
   return r && { ...r, data: Buffer.from(r.data) };
 }
+
+/** Bonus actions a campaign may boost (read-only view of the bonus module's table; ids and names only). */
+export async function bonusActionChoices(db: Db, cityId: number): Promise<{ id: number; name: string }[]> {
+  return rows<{ id: number; name: string }>(
+    db,
+    sql`SELECT id, name FROM bonus_actions WHERE (city_id = ${cityId} OR city_id IS NULL) AND active
+        ORDER BY name`,
+  );
+}
+
+export async function pageText(
+  db: Db,
+  cityId: number | null,
+  page: string,
+): Promise<{ body: string; revision: number } | undefined> {
+  return one<{ body: string; revision: number }>(
+    db,
+    sql`SELECT body, revision FROM content_page_texts WHERE coalesce(city_id, 0) = ${cityId ?? 0} AND page = ${page}`,
+  );
+}
