@@ -14,6 +14,7 @@ import { seedBonus } from './modules/bonus/seed.ts';
 import { seedDirectory } from './modules/directory/seed.ts';
 import { exportOffers, importOffers } from './modules/directory/transfer.ts';
 import { seedReports } from './modules/reports/seed.ts';
+import { seedSignage } from './modules/signage/seed.ts';
 import { ensureAdmin } from './platform/auth/service.ts';
 import { connect, type Database, one, sql } from './platform/db/index.ts';
 import { migrate } from './platform/db/migrate.ts';
@@ -49,6 +50,7 @@ async function seed(database: Database) {
   const bonus = await seedBonus(database.db);
   console.log(`bonus: ${bonus.actions} actions, ${bonus.places} new places, ${bonus.partners} new partners`);
   console.log(`defect reports: ${(await seedReports(database.db)).created} created`);
+  console.log(`steles: ${(await seedSignage(database.db)).steles} created`);
 }
 
 async function cityIdArg(database: Database, arg: string | undefined): Promise<number | null> {
