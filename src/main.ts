@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { seedBonus } from './modules/bonus/seed.ts';
+import { seedContent } from './modules/content/seed.ts';
 import { seedDirectory } from './modules/directory/seed.ts';
 import { exportOffers, importOffers } from './modules/directory/transfer.ts';
 import { seedReports } from './modules/reports/seed.ts';
@@ -51,6 +52,10 @@ async function seed(database: Database) {
   console.log(`bonus: ${bonus.actions} actions, ${bonus.places} new places, ${bonus.partners} new partners`);
   console.log(`defect reports: ${(await seedReports(database.db)).created} created`);
   console.log(`steles: ${(await seedSignage(database.db)).steles} created`);
+  const content = await seedContent(database.db);
+  console.log(
+    `content: ${content.news} news, ${content.events} events, ${content.campaigns} campaigns created`,
+  );
 }
 
 async function cityIdArg(database: Database, arg: string | undefined): Promise<number | null> {

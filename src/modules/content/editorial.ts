@@ -179,8 +179,9 @@ export function newsInput(
   return { input, errors };
 }
 
+/** Who saves: a staff member, or undefined for the system (demo seed). */
 export interface Actor {
-  id: string;
+  id: string | undefined;
 }
 
 /** Re-encodes an uploaded image (metadata stripped) before any transaction starts. */
@@ -303,6 +304,16 @@ export async function deleteNews(db: Db, actor: Actor, item: NewsItem): Promise<
 
 export const MAX_SERIES_DAYS = 731;
 
+/** When the last occurrence of an event (series) ends. */
+export function expandLastEnd(e: {
+  startsAt: Date;
+  endsAt: Date;
+  allDay: boolean;
+  rrule: string | null;
+}): Date {
+  return expand(e).at(-1)?.end ?? e.endsAt;
+}
+
 export interface EventInput extends Publishing {
   cityId: number | null;
   title: string;
@@ -405,8 +416,7 @@ export function eventInput(
         until: berlinToDate({ year: p.year, month: p.month, day: p.day, hour: 23, minute: 59 }),
       };
       rrule = formatRule(rule, allDay);
-      const all = expand({ startsAt, endsAt, allDay, rrule });
-      lastEndsAt = all.at(-1)?.end ?? endsAt;
+      lastEndsAt = expandLastEnd({ startsAt, endsAt, allDay, rrule });
       if (!parseRule(rrule)) errors.repeat = 'content.error.repeat';
     }
   }

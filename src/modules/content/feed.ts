@@ -6,7 +6,9 @@ export const xml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 // Characters XML 1.0 forbids even when escaped.
-const clean = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+const allowed = (c: number) =>
+  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c !== 0xfffe && c !== 0xffff);
+const clean = (s: string) => [...s].filter((ch) => allowed(ch.codePointAt(0)!)).join('');
 
 export function atomFeed(
   items: NewsItem[],

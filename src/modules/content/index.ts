@@ -5,6 +5,8 @@ import { notFound } from '../../platform/http/errors.ts';
 import { findCity } from '../../platform/tenancy/service.ts';
 import { formString } from '../../platform/web/forms.tsx';
 import { localePath } from '../../platform/web/i18n.ts';
+import { contentAdminRoutes } from './admin-routes.ts';
+import { newsRoutes } from './news-routes.ts';
 import { AccessibilityPage, EasyLanguagePage, ImprintPage, PrivacyPage, ThanksPage } from './pages.tsx';
 import {
   type FeedbackInput,
@@ -23,6 +25,9 @@ type CityParams = { Params: { city?: string } };
  */
 export async function contentModule(app: FastifyInstance) {
   const db = app.database.db;
+  // News, events, campaigns: their own encapsulated plugins.
+  await app.register(newsRoutes);
+  await app.register(contentAdminRoutes);
 
   async function where(request: FastifyRequest<CityParams>) {
     const { region, cities } = await app.tenancy();
