@@ -41,7 +41,7 @@ function nextMonday(): number {
   return n < 3 ? n + 7 : n;
 }
 
-/** A simple illustration (colour field with a label), generated so the demo ships no photos. */
+/** A simple illustration (colour field with shapes; no text, so no font lookup), generated so the demo ships no photos. */
 async function illustration(label: string, hue: number): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="675">
     <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">
@@ -49,8 +49,8 @@ async function illustration(label: string, hue: number): Promise<Buffer> {
     </linearGradient></defs>
     <rect width="1200" height="675" fill="url(#g)"/>
     <circle cx="980" cy="160" r="110" fill="rgba(255,255,255,0.18)"/>
-    <text x="80" y="560" font-family="sans-serif" font-size="64" font-weight="bold" fill="#fff">${label}</text>
-    <text x="80" y="620" font-family="sans-serif" font-size="32" fill="#fff">Demo-Bild</text>
+    <circle cx="260" cy="470" r="170" fill="rgba(255,255,255,0.12)"/>
+    <rect x="80" y="560" width="${Math.min(1040, 40 * label.length)}" height="36" rx="18" fill="rgba(255,255,255,0.8)"/>
   </svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
@@ -96,7 +96,7 @@ function newsFor(city: { slug: string; name: string }): SeedNews[] {
       ].join('\n'),
       tags: ['klima', 'umwelt', 'stadttaler'],
       daysAgo: 2,
-      image: { label: 'Klimawoche', hue: 130, alt: 'Grüne Grafik mit dem Schriftzug „Klimawoche“' },
+      image: { label: 'Klimawoche', hue: 130, alt: 'Demo-Grafik: grüne Farbfläche mit hellen Kreisen' },
     },
     {
       slug: 'sanierung-stadtbibliothek',
@@ -114,7 +114,7 @@ function newsFor(city: { slug: string; name: string }): SeedNews[] {
       ].join('\n'),
       tags: ['bildung', 'barrierefreiheit'],
       daysAgo: 6,
-      image: { label: 'Stadtbibliothek', hue: 210, alt: 'Blaue Grafik mit dem Schriftzug „Stadtbibliothek“' },
+      image: { label: 'Stadtbibliothek', hue: 210, alt: 'Demo-Grafik: blaue Farbfläche mit hellen Kreisen' },
     },
     {
       slug: 'baustelle-innenstadt',
