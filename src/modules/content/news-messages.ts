@@ -2,6 +2,7 @@ import { addMessages } from '../../platform/web/i18n.ts';
 
 addMessages({
   de: {
+    'content.additions': 'Ergänzungen',
     'content.regionWide': 'ganze Region',
     'content.news.title': 'Aktuelles',
     'content.news.description': 'Nachrichten und Bekanntmachungen aus {place}',
@@ -152,6 +153,7 @@ addMessages({
     'content.error.image': 'Das Bild konnte nicht verarbeitet werden.',
   },
   en: {
+    'content.additions': 'Additions',
     'content.regionWide': 'whole region',
     'content.news.title': 'News',
     'content.news.description': 'News and announcements from {place}',

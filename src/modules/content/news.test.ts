@@ -716,4 +716,30 @@ describe('content: news, events, campaigns', () => {
     );
     assert.equal((await t.app.inject('/api/v1/events?from=gestern')).statusCode, 400);
   });
+
+  test('admins add text to the legal pages per city; editors may not', async () => {
+    const admin = await userAgent(t, [{ role: 'admin', city: 'aalen' }]);
+    const editor = await userAgent(t, [{ role: 'editor', city: 'aalen' }]);
+    const url = '/admin/inhalte/seiten?stadt=aalen&seite=gebaerdensprache';
+    const page = await t.app.inject({ url, headers: { cookie: admin.cookie } });
+    assert.equal(page.statusCode, 200);
+    assert.equal((await t.app.inject({ url, headers: { cookie: editor.cookie } })).statusCode, 403);
+    const save = (agent: typeof admin, body: string, revision = '') =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: agent.cookie },
+        payload: form({ _csrf: agent.csrf, body, revision }),
+      });
+    assert.equal((await save(editor, 'x')).statusCode, 403);
+    const ok = await save(admin, 'Im Bürgerbüro gibt es **Termine mit Gebärdensprach-Dolmetschung**.');
+    assert.equal(ok.statusCode, 303);
+    const easy = await t.app.inject('/aalen/leichte-sprache');
+    assert.match(easy.body, /<strong>Termine mit Gebärdensprach-Dolmetschung<\/strong>/);
+    assert.ok(
+      !(await t.app.inject('/heidenheim/leichte-sprache')).body.includes('Gebärdensprach-Dolmetschung'),
+    );
+    assert.equal((await save(admin, 'Neu', '1')).statusCode, 303);
+    assert.equal((await save(admin, 'Veraltet', '1')).statusCode, 409, 'stale revision');
+  });
 });
