@@ -82,26 +82,26 @@ describe('news, events and campaigns in the browser', { skip: skipReason, timeou
       await p.keyboard.type(seats);
       await tab(p);
       await Promise.all([p.waitForURL(/\/anmelden$/), p.keyboard.press('Enter')]);
-      return (await p.locator('h1').innerText()).trim();
+      return (String(await p.locator('h1').textContent()) ?? '').trim();
     };
     await open(p, tourPath);
-    assert.match(await p.locator('#reg-heading + p').innerText(), /Noch 3 von 3 Plätzen frei/);
+    assert.match(String(await p.locator('#reg-heading + p').textContent()), /Noch 3 von 3 Plätzen frei/);
     // An empty form: error summary, focusable links to the fields.
     await p.locator('#f-name').focus();
     await tab(p);
     await tab(p);
     await tab(p);
     await Promise.all([p.waitForURL(/\/anmelden$/), p.keyboard.press('Enter')]);
-    assert.match(await p.locator('.sp-error-summary').innerText(), /Geben Sie Ihren Namen ein/);
+    assert.match(String(await p.locator('.sp-error-summary').textContent()), /Geben Sie Ihren Namen ein/);
     await assertAccessible(p, 'registration with errors');
 
     assert.equal(await register('Anna Beispiel', 'anna@example.org', '2'), 'Sie sind angemeldet');
     assert.equal(await register('Bert Beispiel', 'bert@example.org', '1'), 'Sie sind angemeldet');
     await open(p, tourPath);
-    assert.match(await p.locator('#reg-heading + p').innerText(), /ausgebucht/);
+    assert.match(String(await p.locator('#reg-heading + p').textContent()), /ausgebucht/);
     assert.equal(await p.locator('button[type=submit]', { hasText: 'Warteliste' }).count(), 1);
     assert.equal(await register('Cem Beispiel', 'cem@example.org', '1'), 'Sie stehen auf der Warteliste');
-    assert.match(await p.locator('main').innerText(), /Platz 1 der Warteliste/);
+    assert.match(String(await p.locator('main').textContent()), /Platz 1 der Warteliste/);
     await assertAccessible(p, 'waiting list confirmation');
 
     // Anna cancels by the link in her e-mail; Cem moves up.
@@ -114,7 +114,7 @@ describe('news, events and campaigns in the browser', { skip: skipReason, timeou
     await open(p, `${url.pathname}${url.search}`);
     await assertAccessible(p, 'cancellation page');
     await Promise.all([p.waitForLoadState('load'), p.getByRole('button', { name: 'Ja, abmelden' }).click()]);
-    assert.match(await p.locator('main').innerText(), /Sie sind abgemeldet/);
+    assert.match(String(await p.locator('main').textContent()), /Sie sind abgemeldet/);
     const states = await rows<{ email: string; status: string }>(
       e.t.database.db,
       sql`SELECT email, status FROM event_registrations ORDER BY id`,
@@ -148,11 +148,14 @@ describe('news, events and campaigns in the browser', { skip: skipReason, timeou
       p.waitForURL(/\/admin\/inhalte\/aktuelles\/\d+\?gespeichert=1/),
       p.getByRole('button', { name: 'Speichern' }).click(),
     ]);
-    assert.match(await p.locator('[role=status]').innerText(), /Gespeichert \(Version 1\)/);
+    assert.match(String(await p.locator('[role=status]').textContent()), /Gespeichert \(Version 1\)/);
     const id = /aktuelles\/(\d+)/.exec(p.url())![1];
     await assertAccessible(p, 'edit news form');
     await open(p, '/admin/inhalte/aktuelles');
-    assert.match(await p.locator('table').innerText(), /Neue Bänke im Stadtgarten[\s\S]*Geplant ab/);
+    assert.match(
+      String(await p.locator('table').textContent()),
+      /Neue Bänke im Stadtgarten[\s\S]*Geplant ab/,
+    );
 
     // The public does not see it yet, anywhere.
     const visitor = await context.newPage();
@@ -161,14 +164,14 @@ describe('news, events and campaigns in the browser', { skip: skipReason, timeou
     assert.ok(!(await visitor.content()).includes('Neue Bänke'));
     // Staff preview shows it, marked as scheduled.
     await open(p, `/admin/inhalte/aktuelles/${id}/vorschau`);
-    assert.match(await p.locator('[role=status]').first().innerText(), /Geplant/);
+    assert.match(String(await p.locator('[role=status]').first().textContent()), /Geplant/);
     await assertAccessible(p, 'news preview');
     // When the time has come (publish_at reached), it is there without any job running.
     await e.t.database.db.execute(
       sql`UPDATE news_items SET publish_at = now() - interval '1 second' WHERE id = ${Number(id)}`,
     );
     await open(visitor, '/aalen/aktuelles/neue-baenke-im-stadtgarten');
-    assert.equal(await visitor.locator('h1').innerText(), 'Neue Bänke im Stadtgarten');
+    assert.equal(String(await visitor.locator('h1').textContent()), 'Neue Bänke im Stadtgarten');
     await visitor.close();
     await staff.close();
   });

@@ -17,7 +17,6 @@ import {
   CampaignFormPage,
   type CityOption,
   EventFormPage,
-  type Kind,
   NewsFormPage,
   PageTextPage,
   RegistrationsPage,

@@ -226,14 +226,14 @@ export function NewsPage({ ctx, item, preview }: { ctx: PageContext; item: NewsI
         </p>
         <p class="kern-body--large">{item.teaser}</p>
         <Figure id={item.imageId} alt={item.imageAlt} />
-        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by renderMarkdown */}
+
         <div class="sp-prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(item.body) }} />
         {item.easyLanguage && (
           <section class="sp-easy-language" aria-labelledby="easy-heading" lang="de">
             <h2 class="kern-heading-medium" id="easy-heading">
               In Leichter Sprache
             </h2>
-            {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by renderMarkdown */}
+
             <div dangerouslySetInnerHTML={{ __html: renderMarkdown(item.easyLanguage) }} />
           </section>
         )}
@@ -851,7 +851,7 @@ export function EventPage(props: {
           </a>
         </p>
         <Figure id={e.imageId} alt={e.imageAlt} />
-        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by renderMarkdown */}
+
         <div class="sp-prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(e.description) }} />
         {props.campaigns.length > 0 && (
           <p class="kern-body">
@@ -1110,7 +1110,7 @@ export function CampaignPage(props: {
           {formatWhen(ctx, { start: c.startsAt, end: c.endsAt }, true)}
         </p>
         {c.teaser && <p class="kern-body">{c.teaser}</p>}
-        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by renderMarkdown */}
+
         <div class="sp-prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(c.body) }} />
       </article>
       {c.multiplierPercent > 100 && props.actions.length > 0 && (

@@ -24,7 +24,7 @@ function Additions({ ctx, markdown }: { ctx: PageContext; markdown: string | und
       <h2 class="kern-heading-medium" id="additions-heading">
         {ctx.t('content.additions')}
       </h2>
-      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by renderMarkdown */}
+
       <div dangerouslySetInnerHTML={{ __html: renderMarkdown(markdown) }} />
     </section>
   );
@@ -759,7 +759,6 @@ export function EasyLanguagePage({
         </p>
         <p class="kern-body">Auf dieser Internet-Seite gibt es noch keine Filme in Gebärden-Sprache.</p>
         {signExtra && (
-          // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by renderMarkdown
           <div class="sp-prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(signExtra) }} />
         )}
         <p class="kern-body">Wir wollen solche Filme machen. Das dauert aber noch.</p>
