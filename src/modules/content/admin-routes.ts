@@ -165,6 +165,33 @@ const expected = (values: Values) => {
 
 export async function contentAdminRoutes(app: FastifyInstance) {
   const db = app.database.db;
+
+  /**
+   * Form values for the edit page: the current state, or with ?version=N that revision's content.
+   * The form keeps the current revision number: saving restores the old content as a new version.
+   */
+  async function editValues(
+    request: FastifyRequest,
+    ctx: PageContext,
+    type: 'news' | 'event' | 'campaign',
+    item: { id: number; revision: number },
+    toValues: (data: Record<string, unknown>) => Values,
+  ): Promise<{ values: Values; notice: string | undefined }> {
+    const q = request.query as Record<string, string>;
+    if (q.version) {
+      const rev = (await revisionsOf(db, type, item.id)).find((r) => String(r.revision) === q.version);
+      if (rev) {
+        return {
+          values: { ...toValues(rev.data), revision: String(item.revision) },
+          notice: ctx.t('content.admin.restored', { revision: rev.revision }),
+        };
+      }
+    }
+    return {
+      values: toValues(item as unknown as Record<string, unknown>),
+      notice: q.gespeichert ? ctx.t('content.admin.saved', { revision: item.revision }) : undefined,
+    };
+  }
   // Images arrive as multipart; fields land in request.body, so the CSRF check reads _csrf there.
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
@@ -277,17 +304,7 @@ export async function contentAdminRoutes(app: FastifyInstance) {
   app.get<IdParams>('/admin/inhalte/aktuelles/:id', hide, async (request, reply) => {
     const item = await editableNews(request);
     const ctx = await request.pageContext();
-    const q = request.query as Record<string, string>;
-    let values = newsValues(item as unknown as Record<string, unknown>);
-    let notice = q.gespeichert ? ctx.t('content.admin.saved', { revision: item.revision }) : undefined;
-    if (q.version) {
-      const rev = (await revisionsOf(db, 'news', item.id)).find((r) => String(r.revision) === q.version);
-      if (rev) {
-        // The form keeps the current revision number: saving restores the old content as a new version.
-        values = { ...newsValues(rev.data), revision: String(item.revision) };
-        notice = ctx.t('content.admin.restored', { revision: rev.revision });
-      }
-    }
+    const { values, notice } = await editValues(request, ctx, 'news', item, newsValues);
     return reply.page(
       h(NewsFormPage, {
         ctx,
@@ -408,16 +425,7 @@ export async function contentAdminRoutes(app: FastifyInstance) {
   app.get<IdParams>('/admin/inhalte/veranstaltungen/:id', hide, async (request, reply) => {
     const item = await editableEvent(request);
     const ctx = await request.pageContext();
-    const q = request.query as Record<string, string>;
-    let values = eventValues(item as unknown as Record<string, unknown>);
-    let notice = q.gespeichert ? ctx.t('content.admin.saved', { revision: item.revision }) : undefined;
-    if (q.version) {
-      const rev = (await revisionsOf(db, 'event', item.id)).find((r) => String(r.revision) === q.version);
-      if (rev) {
-        values = { ...eventValues(rev.data), revision: String(item.revision) };
-        notice = ctx.t('content.admin.restored', { revision: rev.revision });
-      }
-    }
+    const { values, notice } = await editValues(request, ctx, 'event', item, eventValues);
     return reply.page(
       h(EventFormPage, {
         ctx,
@@ -589,16 +597,7 @@ export async function contentAdminRoutes(app: FastifyInstance) {
   app.get<IdParams>('/admin/inhalte/aktionen/:id', hide, async (request, reply) => {
     const item = await editableCampaign(request);
     const ctx = await request.pageContext();
-    const q = request.query as Record<string, string>;
-    let values = campaignValues(item as unknown as Record<string, unknown>);
-    let notice = q.gespeichert ? ctx.t('content.admin.saved', { revision: item.revision }) : undefined;
-    if (q.version) {
-      const rev = (await revisionsOf(db, 'campaign', item.id)).find((r) => String(r.revision) === q.version);
-      if (rev) {
-        values = { ...campaignValues(rev.data), revision: String(item.revision) };
-        notice = ctx.t('content.admin.restored', { revision: rev.revision });
-      }
-    }
+    const { values, notice } = await editValues(request, ctx, 'campaign', item, campaignValues);
     return reply.page(
       h(CampaignFormPage, {
         ctx,

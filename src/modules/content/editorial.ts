@@ -230,13 +230,7 @@ export async function saveNews(
       );
       newId = r!.id;
     } else {
-      const current = await one<{ revision: number; image_id: string | null }>(
-        tx,
-        sql`SELECT revision, image_id FROM news_items WHERE id = ${id} FOR UPDATE`,
-      );
-      if (!current) throw new HttpError(404, 'Diese Meldung gibt es nicht.');
-      if (opts.expectedRevision !== undefined && opts.expectedRevision !== current.revision)
-        throw staleError();
+      const current = await lockCurrent(tx, 'news', id, opts.expectedRevision);
       const nextImage = imageId ?? (input.removeImage ? null : current.image_id);
       if (nextImage && !input.imageAlt) throw new ValidationError({ imageAlt: 'content.error.altMissing' });
       await tx.execute(sql`UPDATE news_items SET slug = ${input.slug}, status = ${input.status},
@@ -248,23 +242,62 @@ export async function saveNews(
       newId = id;
     }
     const saved = (await newsById(tx, newId))!;
-    await addRevision(tx, {
-      type: 'news',
-      id: newId,
-      revision: saved.revision,
-      data: snapshot(saved),
-      actorId: actor.id,
+    return recordSave(tx, actor, 'news', id === undefined, saved, {
+      status: saved.status,
+      publishAt: saved.publishAt,
     });
-    await audit(tx, {
-      actorId: actor.id,
-      cityId: saved.cityId,
-      action: id === undefined ? 'news.create' : 'news.update',
-      entityType: 'news',
-      entityId: String(newId),
-      details: { revision: saved.revision, status: saved.status, publishAt: saved.publishAt },
-    });
-    return saved;
   });
+}
+
+const TABLES = { news: 'news_items', event: 'events', campaign: 'campaigns' } as const;
+const MISSING = {
+  news: 'Diese Meldung gibt es nicht.',
+  event: 'Diese Veranstaltung gibt es nicht.',
+  campaign: 'Diese Aktion gibt es nicht.',
+};
+
+/** Locks the row for the update and refuses to overwrite a newer revision than the editor saw. */
+async function lockCurrent(
+  tx: Db,
+  type: keyof typeof TABLES,
+  id: number,
+  expectedRevision: number | undefined,
+): Promise<{ revision: number; image_id: string | null }> {
+  const image = type === 'campaign' ? sql`NULL::uuid` : sql`image_id`;
+  const current = await one<{ revision: number; image_id: string | null }>(
+    tx,
+    sql`SELECT revision, ${image} AS image_id FROM ${sql.raw(TABLES[type])} WHERE id = ${id} FOR UPDATE`,
+  );
+  if (!current) throw new HttpError(404, MISSING[type]);
+  if (expectedRevision !== undefined && expectedRevision !== current.revision) throw staleError();
+  return current;
+}
+
+/** Every save leaves a revision and an audit entry, in the transaction of the save. */
+async function recordSave<T extends { id: number; revision: number; cityId: number | null }>(
+  tx: Db,
+  actor: Actor,
+  type: keyof typeof TABLES,
+  created: boolean,
+  saved: T,
+  details: Record<string, unknown>,
+): Promise<T> {
+  await addRevision(tx, {
+    type,
+    id: saved.id,
+    revision: saved.revision,
+    data: snapshot(saved),
+    actorId: actor.id,
+  });
+  await audit(tx, {
+    actorId: actor.id,
+    cityId: saved.cityId,
+    action: `${type}.${created ? 'create' : 'update'}`,
+    entityType: type,
+    entityId: String(saved.id),
+    details: { revision: saved.revision, ...details },
+  });
+  return saved;
 }
 
 const staleError = () =>
@@ -314,33 +347,12 @@ export function expandLastEnd(e: {
   return expand(e).at(-1)?.end ?? e.endsAt;
 }
 
-export interface EventInput extends Publishing {
-  cityId: number | null;
-  title: string;
-  description: string;
-  startsAt: Date;
-  endsAt: Date;
-  allDay: boolean;
-  rrule: string | null;
-  lastEndsAt: Date;
-  offerId: string | null;
-  placeName: string;
-  address: string;
-  location: { lat: number; lon: number } | null;
-  organiser: string;
-  organiserUrl: string | null;
-  categories: EventCategory[];
-  priceCents: number | null;
-  priceNote: string;
-  accessibility: AccessibilityFact[];
-  registration: Registration;
-  capacity: number | null;
-  waitlist: boolean;
-  registrationUrl: string | null;
-  imageAlt: string;
-  removeImage: boolean;
-  cancelled: boolean;
-}
+/** An event as the editor saves it: the stored fields without ids, links and bookkeeping. */
+export type EventInput = Omit<
+  EventItem,
+  'id' | 'city' | 'offer' | 'status' | 'publishAt' | 'imageId' | 'revision' | 'createdAt' | 'updatedAt'
+> &
+  Publishing & { removeImage: boolean; cancelled: boolean };
 
 /** "12", "12,50", "0" → cents; "" → null (not stated). */
 export function parseEuro(textValue: string): number | null | undefined {
@@ -549,13 +561,7 @@ export async function saveEvent(
       newId = r!.id;
       await tx.execute(sql`UPDATE events SET ${fields} WHERE id = ${newId}`);
     } else {
-      const current = await one<{ revision: number; image_id: string | null }>(
-        tx,
-        sql`SELECT revision, image_id FROM events WHERE id = ${id} FOR UPDATE`,
-      );
-      if (!current) throw new HttpError(404, 'Diese Veranstaltung gibt es nicht.');
-      if (opts.expectedRevision !== undefined && opts.expectedRevision !== current.revision)
-        throw staleError();
+      const current = await lockCurrent(tx, 'event', id, opts.expectedRevision);
       const nextImage = imageId ?? (input.removeImage ? null : current.image_id);
       if (nextImage && !input.imageAlt) throw new ValidationError({ imageAlt: 'content.error.altMissing' });
       await tx.execute(sql`UPDATE events SET ${fields}, image_id = ${nextImage}, revision = revision + 1,
@@ -563,22 +569,7 @@ export async function saveEvent(
       newId = id;
     }
     const saved = (await eventById(tx, newId, undefined))!;
-    await addRevision(tx, {
-      type: 'event',
-      id: newId,
-      revision: saved.revision,
-      data: snapshot(saved),
-      actorId: actor.id,
-    });
-    await audit(tx, {
-      actorId: actor.id,
-      cityId: saved.cityId,
-      action: id === undefined ? 'event.create' : 'event.update',
-      entityType: 'event',
-      entityId: String(newId),
-      details: { revision: saved.revision, status: saved.status },
-    });
-    return saved;
+    return recordSave(tx, actor, 'event', id === undefined, saved, { status: saved.status });
   });
 }
 
@@ -704,35 +695,17 @@ export async function saveCampaign(
       newId = r!.id;
       await tx.execute(sql`UPDATE campaigns SET ${fields} WHERE id = ${newId}`);
     } else {
-      const current = await one<{ revision: number }>(
-        tx,
-        sql`SELECT revision FROM campaigns WHERE id = ${id} FOR UPDATE`,
-      );
-      if (!current) throw new HttpError(404, 'Diese Aktion gibt es nicht.');
-      if (opts.expectedRevision !== undefined && opts.expectedRevision !== current.revision)
-        throw staleError();
+      await lockCurrent(tx, 'campaign', id, opts.expectedRevision);
       await tx.execute(
         sql`UPDATE campaigns SET ${fields}, revision = revision + 1, updated_at = now() WHERE id = ${id}`,
       );
       newId = id;
     }
     const saved = (await campaignById(tx, newId))!;
-    await addRevision(tx, {
-      type: 'campaign',
-      id: newId,
-      revision: saved.revision,
-      data: snapshot(saved),
-      actorId: actor.id,
+    return recordSave(tx, actor, 'campaign', id === undefined, saved, {
+      status: saved.status,
+      multiplierPercent: saved.multiplierPercent,
     });
-    await audit(tx, {
-      actorId: actor.id,
-      cityId: saved.cityId,
-      action: id === undefined ? 'campaign.create' : 'campaign.update',
-      entityType: 'campaign',
-      entityId: String(newId),
-      details: { revision: saved.revision, status: saved.status, multiplierPercent: saved.multiplierPercent },
-    });
-    return saved;
   });
 }
 

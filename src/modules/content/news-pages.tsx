@@ -1,6 +1,12 @@
 /** Public pages: news, events (list, calendar, map), event detail with registration, campaigns. */
 import type { PageContext } from '../../platform/web/context.ts';
-import { CsrfField, ErrorSummary, type FieldErrors, TextField } from '../../platform/web/forms.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  type FieldErrors,
+  SelectField,
+  TextField,
+} from '../../platform/web/forms.tsx';
 import { Layout } from '../../platform/web/layout.tsx';
 import { renderMarkdown } from '../../platform/web/markdown.ts';
 import { MiniMap } from '../../platform/web/minimap.tsx';
@@ -333,36 +339,26 @@ function EventFilters({ ctx, filter }: { ctx: PageContext; filter: EventFilter }
           type="search"
           maxLength={100}
         />
-        <div class="kern-form-input">
-          <label class="kern-label" for="f-kategorie">
-            {t('content.event.categories')}
-          </label>
-          <div class="kern-form-input__select-wrapper">
-            <select class="kern-form-input__select" id="f-kategorie" name="kategorie">
-              <option value="">{t('content.events.allCategories')}</option>
-              {EVENT_CATEGORIES.map((c) => (
-                <option value={c} selected={filter.category === c} key={c}>
-                  {t(`content.category.${c}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
-        <div class="kern-form-input">
-          <label class="kern-label" for="f-barrierefrei">
-            {t('content.event.accessibility')}
-          </label>
-          <div class="kern-form-input__select-wrapper">
-            <select class="kern-form-input__select" id="f-barrierefrei" name="barrierefrei">
-              <option value="">{t('content.events.anyAccess')}</option>
-              {ACCESSIBILITY_FACTS.map((c) => (
-                <option value={c} selected={filter.accessibility === c} key={c}>
-                  {t(`content.access.${c}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
+        <SelectField
+          ctx={ctx}
+          name="kategorie"
+          label={t('content.event.categories')}
+          value={filter.category}
+          options={[
+            { value: '', label: t('content.events.allCategories') },
+            ...EVENT_CATEGORIES.map((c) => ({ value: c, label: t(`content.category.${c}`) })),
+          ]}
+        />
+        <SelectField
+          ctx={ctx}
+          name="barrierefrei"
+          label={t('content.event.accessibility')}
+          value={filter.accessibility}
+          options={[
+            { value: '', label: t('content.events.anyAccess') },
+            ...ACCESSIBILITY_FACTS.map((c) => ({ value: c, label: t(`content.access.${c}`) })),
+          ]}
+        />
         {filter.view !== 'kalender' && (
           <TextField ctx={ctx} name="ab" label={t('content.events.from')} value={filter.from} type="date" />
         )}
