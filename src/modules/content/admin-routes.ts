@@ -11,18 +11,20 @@ import { citiesWithRole } from '../../platform/auth/service.ts';
 import { HttpError, notFound } from '../../platform/http/errors.ts';
 import { cityBoundaryGeoJson } from '../../platform/tenancy/service.ts';
 import type { PageContext } from '../../platform/web/context.ts';
-import type { FieldErrors } from '../../platform/web/forms.tsx';
+import { type FieldErrors, formString } from '../../platform/web/forms.tsx';
 import {
   AdminListPage,
   CampaignFormPage,
   type CityOption,
   EventFormPage,
+  ModerationPage,
   NewsFormPage,
   PageTextPage,
   RegistrationsPage,
   RevisionsPage,
   statusLabel,
 } from './admin.tsx';
+import { commentCity, moderateComment, pendingComments } from './comments.ts';
 import {
   campaignInput,
   eventInput,
@@ -647,6 +649,31 @@ export async function contentAdminRoutes(app: FastifyInstance) {
     const item = await editableCampaign(request);
     const [ctx, revisions] = await Promise.all([request.pageContext(), revisionsOf(db, 'campaign', item.id)]);
     return reply.page(h(RevisionsPage, { ctx, kind: 'aktionen', id: item.id, title: item.title, revisions }));
+  });
+
+  // --------------------------------------------------------------------------------- comments
+
+  app.get('/admin/inhalte/kommentare', hide, async (request, reply) => {
+    const user = requireStaff(request, 'moderator', 'any');
+    const [ctx, comments] = await Promise.all([
+      request.pageContext(),
+      pendingComments(db, citiesWithRole(user, 'moderator')),
+    ]);
+    reply.header('cache-control', 'private, no-store');
+    return reply.page(h(ModerationPage, { ctx, comments }));
+  });
+
+  app.post<IdParams>('/admin/inhalte/kommentare/:id', hide, async (request, reply) => {
+    requireStaff(request, 'moderator', 'any');
+    const id = Number(request.params.id);
+    const target = Number.isInteger(id) ? await commentCity(db, id) : undefined;
+    if (!target) throw notFound('Diesen Kommentar gibt es nicht.');
+    const user = requireStaff(request, 'moderator', target.cityId);
+    const decision = formString(request.body, 'decision');
+    if (decision !== 'approved' && decision !== 'rejected')
+      throw new HttpError(400, 'Wählen Sie „Freigeben“ oder „Ablehnen“.');
+    await moderateComment(db, user, id, decision);
+    return reply.redirect('/admin/inhalte/kommentare', 303);
   });
 
   // ------------------------------------------------------------------------------- page texts

@@ -13,6 +13,7 @@ import {
 } from '../../platform/web/forms.tsx';
 import { addMessages } from '../../platform/web/i18n.ts';
 import { TableWrap } from '../../platform/web/table.tsx';
+import type { PendingComment } from './comments.ts';
 import type { PageKind, Values } from './editorial.ts';
 import { ACCESSIBILITY_FACTS, EVENT_CATEGORIES, imagePath, type Revision } from './model.ts';
 import { formatWhen } from './news-pages.tsx';
@@ -28,6 +29,12 @@ addMessages({
     'content.admin.events': 'Veranstaltungen',
     'content.admin.campaigns': 'Aktionen',
     'content.admin.pages': 'Seitentexte',
+    'content.admin.comments': 'Kommentare',
+    'content.admin.commentsText': 'Kommentare zu Meldungen prüfen und freigeben.',
+    'content.admin.comments.none': 'Keine Kommentare warten auf Prüfung.',
+    'content.admin.comments.on': 'Zu „{title}“',
+    'content.admin.comments.approve': 'Freigeben',
+    'content.admin.comments.reject': 'Ablehnen',
     'content.admin.sections': 'Bereiche der Inhalte',
     'content.admin.new': 'Neu anlegen',
     'content.admin.none': 'Noch keine Einträge.',
@@ -160,6 +167,12 @@ addMessages({
     'content.admin.events': 'Events',
     'content.admin.campaigns': 'Campaigns',
     'content.admin.pages': 'Page texts',
+    'content.admin.comments': 'Comments',
+    'content.admin.commentsText': 'Review and approve comments on news.',
+    'content.admin.comments.none': 'No comments are waiting for review.',
+    'content.admin.comments.on': 'On “{title}”',
+    'content.admin.comments.approve': 'Approve',
+    'content.admin.comments.reject': 'Reject',
     'content.admin.sections': 'Content sections',
     'content.admin.new': 'Create',
     'content.admin.none': 'No entries yet.',
@@ -282,6 +295,17 @@ addMessages({
 });
 
 registerAdminSection({
+  href: '/admin/inhalte/kommentare',
+  label: 'content.admin.comments',
+  description: 'content.admin.commentsText',
+  visible: (user) => {
+    const cities = citiesWithRole(user, 'moderator');
+    return cities === 'all' || cities.length > 0;
+  },
+  sort: 21,
+});
+
+registerAdminSection({
   href: '/admin/inhalte',
   label: 'content.admin.title',
   description: 'content.admin.text',
@@ -293,11 +317,13 @@ registerAdminSection({
 });
 
 export type Kind = 'aktuelles' | 'veranstaltungen' | 'aktionen';
-const KIND_LABEL: Record<Kind | 'seiten', string> = {
+type Section = Kind | 'seiten' | 'kommentare';
+const KIND_LABEL: Record<Section, string> = {
   aktuelles: 'content.admin.news',
   veranstaltungen: 'content.admin.events',
   aktionen: 'content.admin.campaigns',
   seiten: 'content.admin.pages',
+  kommentare: 'content.admin.comments',
 };
 
 export interface CityOption {
@@ -305,11 +331,11 @@ export interface CityOption {
   label: string;
 }
 
-function SectionNav({ ctx, current }: { ctx: PageContext; current: Kind | 'seiten' }) {
+function SectionNav({ ctx, current }: { ctx: PageContext; current: Section }) {
   return (
     <nav class="sp-tags" aria-label={ctx.t('content.admin.sections')}>
       <ul>
-        {(Object.keys(KIND_LABEL) as (Kind | 'seiten')[]).map((k) => (
+        {(Object.keys(KIND_LABEL) as Section[]).map((k) => (
           <li key={k}>
             <a href={ctx.href(`/admin/inhalte/${k}`)} aria-current={k === current ? 'page' : undefined}>
               {ctx.t(KIND_LABEL[k])}
@@ -1282,6 +1308,48 @@ export function PageTextPage(props: {
           <span class="kern-label">{t('content.admin.save')}</span>
         </button>
       </form>
+    </AdminLayout>
+  );
+}
+
+export function ModerationPage({ ctx, comments }: { ctx: PageContext; comments: PendingComment[] }) {
+  const { t } = ctx;
+  const title = t('content.admin.comments');
+  return (
+    <AdminLayout
+      ctx={ctx}
+      title={title}
+      crumbs={[{ label: t('content.admin.title'), href: '/admin/inhalte' }, { label: title }]}
+    >
+      <h1 class="kern-heading-large">{title}</h1>
+      <SectionNav ctx={ctx} current="kommentare" />
+      {comments.length === 0 ? (
+        <p class="kern-body">{t('content.admin.comments.none')}</p>
+      ) : (
+        <ol class="sp-revisions">
+          {comments.map((c) => (
+            <li key={c.id}>
+              <h2 class="kern-heading-small">
+                {c.authorName} · {t('content.admin.comments.on', { title: c.newsTitle })}
+              </h2>
+              <p class="kern-body sp-prewrap">{c.body}</p>
+              <form
+                method="post"
+                action={ctx.href(`/admin/inhalte/kommentare/${c.id}`)}
+                class="sp-inline-form"
+              >
+                <CsrfField ctx={ctx} />
+                <button type="submit" name="decision" value="approved" class="kern-btn kern-btn--primary">
+                  <span class="kern-label">{t('content.admin.comments.approve')}</span>
+                </button>{' '}
+                <button type="submit" name="decision" value="rejected" class="kern-btn kern-btn--secondary">
+                  <span class="kern-label">{t('content.admin.comments.reject')}</span>
+                </button>
+              </form>
+            </li>
+          ))}
+        </ol>
+      )}
     </AdminLayout>
   );
 }

@@ -2,6 +2,15 @@ import { addMessages } from '../../platform/web/i18n.ts';
 
 addMessages({
   de: {
+    'content.comments.title': 'Kommentare ({n})',
+    'content.comments.label': 'Ihr Kommentar',
+    'content.comments.hint':
+      'Höchstens 2.000 Zeichen. Er erscheint mit Ihrem Anzeigenamen, nachdem die Moderation ihn geprüft hat.',
+    'content.comments.submit': 'Kommentar senden',
+    'content.comments.sent': 'Danke! Ihr Kommentar erscheint, sobald die Moderation ihn geprüft hat.',
+    'content.comments.login': 'Zum Kommentieren melden Sie sich bitte an.',
+    'content.comments.error.empty': 'Schreiben Sie Ihren Kommentar.',
+    'content.comments.error.long': 'Der Kommentar darf höchstens 2.000 Zeichen lang sein.',
     'content.additions': 'Ergänzungen',
     'content.regionWide': 'ganze Region',
     'content.news.title': 'Aktuelles',
@@ -153,6 +162,14 @@ addMessages({
     'content.error.image': 'Das Bild konnte nicht verarbeitet werden.',
   },
   en: {
+    'content.comments.title': 'Comments ({n})',
+    'content.comments.label': 'Your comment',
+    'content.comments.hint': 'At most 2,000 characters. It appears with your display name after moderation.',
+    'content.comments.submit': 'Send comment',
+    'content.comments.sent': 'Thank you! Your comment appears once it has been moderated.',
+    'content.comments.login': 'Please sign in to comment.',
+    'content.comments.error.empty': 'Write your comment.',
+    'content.comments.error.long': 'The comment may be at most 2,000 characters long.',
     'content.additions': 'Additions',
     'content.regionWide': 'whole region',
     'content.news.title': 'News',

@@ -5,12 +5,14 @@ import {
   ErrorSummary,
   type FieldErrors,
   SelectField,
+  TextArea,
   TextField,
 } from '../../platform/web/forms.tsx';
 import { Layout } from '../../platform/web/layout.tsx';
 import { renderMarkdown } from '../../platform/web/markdown.ts';
 import { MiniMap } from '../../platform/web/minimap.tsx';
 import { Pager } from '../../platform/web/pagination.tsx';
+import type { Comment } from './comments.ts';
 import {
   ACCESSIBILITY_FACTS,
   type Campaign,
@@ -190,7 +192,25 @@ export function NewsListPage(props: {
   );
 }
 
-export function NewsPage({ ctx, item, preview }: { ctx: PageContext; item: NewsItem; preview?: boolean }) {
+export interface CommentState {
+  list: Comment[];
+  value: string;
+  error: string | undefined;
+  /** Just sent: it appears after moderation. */
+  sent: boolean;
+}
+
+export function NewsPage({
+  ctx,
+  item,
+  preview,
+  comments,
+}: {
+  ctx: PageContext;
+  item: NewsItem;
+  preview?: boolean;
+  comments?: CommentState | undefined;
+}) {
   const { t } = ctx;
   const list = `${base(ctx)}/aktuelles`;
   const url = `${ctx.baseUrl}${newsPath(item.city, item.slug)}`;
@@ -257,7 +277,66 @@ export function NewsPage({ ctx, item, preview }: { ctx: PageContext; item: NewsI
           </p>
         )}
       </article>
+      {item.commentsEnabled && comments && !preview && <Comments ctx={ctx} item={item} state={comments} />}
     </Layout>
+  );
+}
+
+function Comments({ ctx, item, state }: { ctx: PageContext; item: NewsItem; state: CommentState }) {
+  const { t } = ctx;
+  const path = `${newsPath(item.city, item.slug)}/kommentare`;
+  return (
+    <section aria-labelledby="comments-heading" class="sp-comments">
+      <h2 class="kern-heading-medium" id="comments-heading">
+        {t('content.comments.title', { n: state.list.length })}
+      </h2>
+      {state.list.length > 0 && (
+        <ol class="sp-plainlist">
+          {state.list.map((c) => (
+            <li key={c.id} class="sp-comment">
+              <p class="kern-body--small">
+                <strong>{c.authorName}</strong> ·{' '}
+                <time dateTime={c.createdAt.toISOString()}>{formatDay(ctx, c.createdAt)}</time>
+              </p>
+              <p class="kern-body sp-prewrap">{c.body}</p>
+            </li>
+          ))}
+        </ol>
+      )}
+      {state.sent && (
+        <p class="kern-body" role="status">
+          {t('content.comments.sent')}
+        </p>
+      )}
+      {ctx.user ? (
+        <form method="post" action={ctx.href(path)}>
+          <CsrfField ctx={ctx} />
+          <ErrorSummary ctx={ctx} errors={state.error ? { comment: state.error } : {}} />
+          <TextArea
+            ctx={ctx}
+            name="comment"
+            label={t('content.comments.label')}
+            hint={t('content.comments.hint')}
+            value={state.value}
+            error={state.error}
+            maxLength={2000}
+            rows={4}
+          />
+          <button type="submit" class="kern-btn kern-btn--primary">
+            <span class="kern-label">{t('content.comments.submit')}</span>
+          </button>
+        </form>
+      ) : (
+        <p class="kern-body">
+          <a
+            class="kern-link"
+            href={ctx.href(`/login?next=${encodeURIComponent(newsPath(item.city, item.slug))}`)}
+          >
+            {t('content.comments.login')}
+          </a>
+        </p>
+      )}
+    </section>
   );
 }
 

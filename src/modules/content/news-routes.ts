@@ -10,6 +10,8 @@ import type { Db } from '../../platform/db/index.ts';
 import { HttpError, notFound } from '../../platform/http/errors.ts';
 import { type City, cityBoundaryGeoJson, findCity } from '../../platform/tenancy/service.ts';
 import { formString } from '../../platform/web/forms.tsx';
+import { localePath } from '../../platform/web/i18n.ts';
+import { addComment, approvedComments } from './comments.ts';
 import { ValidationError } from './editorial.ts';
 import { atomFeed } from './feed.ts';
 import { calendar } from './ical.ts';
@@ -163,8 +165,36 @@ export async function newsRoutes(app: FastifyInstance) {
     const item = await newsBySlug(db, city?.id ?? null, request.params.slug, new Date());
     if (!item) throw notFound('Diese Meldung gibt es nicht oder sie ist (noch) nicht veröffentlicht.');
     const ctx = await request.pageContext(city);
-    return reply.page(h(NewsPage, { ctx, item }));
+    const sent = (request.query as Record<string, unknown>).kommentar === 'eingegangen';
+    const comments = item.commentsEnabled
+      ? { list: await approvedComments(db, item.id), value: '', error: undefined, sent }
+      : undefined;
+    return reply.page(h(NewsPage, { ctx, item, comments }));
   });
+
+  both<{ slug: string }>(
+    '/aktuelles/:slug/kommentare',
+    async (request, reply) => {
+      const { city } = await where(request);
+      const item = await newsBySlug(db, city?.id ?? null, request.params.slug, new Date());
+      if (!item) throw notFound('Diese Meldung gibt es nicht oder sie ist (noch) nicht veröffentlicht.');
+      if (!request.user) throw new HttpError(401, 'Bitte melden Sie sich an.');
+      const value = formString(request.body, 'comment');
+      try {
+        await addComment(db, item.id, request.user, value);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        const ctx = await request.pageContext(city);
+        const list = await approvedComments(db, item.id);
+        const error = ctx.t(err.fieldErrors.comment!);
+        return reply.page(h(NewsPage, { ctx, item, comments: { list, value, error, sent: false } }), 422);
+      }
+      const path = localePath(request.locale, newsPath(item.city, item.slug));
+      return reply.redirect(`${path}?kommentar=eingegangen#comments-heading`, 303);
+    },
+    'POST',
+    { rateLimit: { max: 5, timeWindow: 60_000 } },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/inhalte/bilder/:id',

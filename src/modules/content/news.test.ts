@@ -742,4 +742,63 @@ describe('content: news, events, campaigns', () => {
     assert.equal((await save(admin, 'Neu', '1')).statusCode, 303);
     assert.equal((await save(admin, 'Veraltet', '1')).statusCode, 409, 'stale revision');
   });
+
+  test('comments: only where allowed, signed in, shown after a moderator of that city approves', async () => {
+    const item = await saveNews(
+      db(),
+      SYSTEM,
+      undefined,
+      { ...news({ slug: 'mit-kommentaren', title: 'Diskutieren Sie mit' }), commentsEnabled: true },
+      {},
+    );
+    const url = '/aalen/aktuelles/mit-kommentaren';
+    assert.match((await t.app.inject(url)).body, /Zum Kommentieren melden Sie sich bitte an/);
+    const citizen = await userAgent(t);
+    const send = (body: string, path = `${url}/kommentare`) =>
+      t.app.inject({
+        method: 'POST',
+        url: path,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: citizen.cookie },
+        payload: form({ _csrf: citizen.csrf, comment: body }),
+      });
+    const empty = await send('   ');
+    assert.equal(empty.statusCode, 422);
+    assert.match(empty.body, /href="#f-comment"/);
+    const hostile = '<img src=x onerror=alert(1)> Gute Idee!';
+    const ok = await send(hostile);
+    assert.equal(ok.statusCode, 303);
+    assert.match(String(ok.headers.location), /kommentar=eingegangen/);
+    assert.ok(!(await t.app.inject(url)).body.includes('Gute Idee'), 'not shown before moderation');
+    // No comments where the editors did not allow them.
+    assert.equal((await send('Hallo', '/aalen/aktuelles/xss/kommentare')).statusCode, 409);
+
+    const pending = await one<{ id: number }>(
+      db(),
+      sql`SELECT id::int FROM news_comments WHERE news_id = ${item.id}`,
+    );
+    const moderate = (agent: { cookie: string; csrf: string }, decision: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/admin/inhalte/kommentare/${pending!.id}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: agent.cookie },
+        payload: form({ _csrf: agent.csrf, decision }),
+      });
+    const otherCity = await userAgent(t, [{ role: 'moderator', city: 'heidenheim' }]);
+    assert.equal((await moderate(otherCity, 'approved')).statusCode, 403);
+    assert.ok(
+      !(
+        await t.app.inject({ url: '/admin/inhalte/kommentare', headers: { cookie: otherCity.cookie } })
+      ).body.includes('Gute Idee'),
+    );
+    const moderator = await userAgent(t, [{ role: 'moderator', city: 'aalen' }]);
+    assert.match(
+      (await t.app.inject({ url: '/admin/inhalte/kommentare', headers: { cookie: moderator.cookie } })).body,
+      /Gute Idee/,
+    );
+    assert.equal((await moderate(moderator, 'approved')).statusCode, 303);
+    const page = (await t.app.inject(url)).body;
+    assert.match(page, /Kommentare \(1\)/);
+    assert.match(page, /&lt;img src=x onerror=alert\(1\)> Gute Idee!/, 'shown as text');
+    assert.ok(!page.includes('<img src=x'));
+  });
 });
