@@ -150,6 +150,7 @@ function init() {
       }
       if (!res.ok) throw new Error(String(res.status));
       const p = (await res.json()) as Playlist;
+      // Read after the await: the rotation may have moved on while the request was out.
       const shownId = current >= 0 ? slides[current]?.id : undefined;
       for (const el of container!.querySelectorAll('section.sd-slide[data-slide-id]')) el.remove();
       container!.insertAdjacentHTML('afterbegin', p.slides.map((s) => s.html).join(''));

@@ -64,7 +64,10 @@ function init() {
     resetTimer = window.setTimeout(reset, warnFor);
   }
 
-  function activity() {
+  function activity(ev?: Event) {
+    // A tap on "keep using" must reach its button: hiding the dialog on pointerdown would send the
+    // click to whatever lies underneath.
+    if (ev && !dialog!.hidden && ev.type !== 'click' && dialog!.contains(ev.target as Node)) return;
     hideWarning();
     window.clearTimeout(idleTimer);
     idleTimer = window.setTimeout(warn, warnAfter);
@@ -78,9 +81,9 @@ function init() {
   }
   for (const type of ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'])
     window.addEventListener(type, activity, { passive: true, capture: true });
-  stay.addEventListener('click', activity);
+  stay.addEventListener('click', () => activity());
   // Pages restored from the back/forward cache start counting again (their old timers are gone).
-  window.addEventListener('pageshow', activity);
+  window.addEventListener('pageshow', () => activity());
   activity();
 }
 
