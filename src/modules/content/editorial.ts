@@ -15,7 +15,6 @@ import {
   type EventCategory,
   type EventItem,
   type NewsItem,
-  type Registration,
   type Status,
 } from './model.ts';
 import { addRevision, campaignById, eventById, insertImage, newsById } from './queries.ts';
