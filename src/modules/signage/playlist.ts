@@ -7,7 +7,7 @@ import QRCode from 'qrcode';
 import type { Db } from '../../platform/db/index.ts';
 import type { City } from '../../platform/tenancy/service.ts';
 import { checkinToken, ROTATION_SECONDS, rotationWindow } from '../bonus/service.ts';
-import * as content from '../content/service.ts';
+import { activeCampaignMessages, latestNews, upcomingEvents } from '../content/service.ts';
 import { listPublished } from '../directory/service.ts';
 import * as q from './queries.ts';
 import type { SlideKind } from './service.ts';
@@ -97,34 +97,17 @@ export async function qrSvg(text: string): Promise<string> {
 
 // ---- sources ----
 
-/** The content module's functions, when that module exports them (it grows on its own branch). */
-interface ContentApi {
-  upcomingEvents?: (
-    db: Db,
-    o: { cityId: number; limit: number; from?: Date },
-  ) => Promise<{ title: string; startsAt: Date; allDay: boolean; placeName: string }[]>;
-  latestNews?: (
-    db: Db,
-    o: { cityId: number; limit: number },
-  ) => Promise<{ title: string; teaser: string; publishedAt: Date }[]>;
-  activeCampaignMessages?: (
-    db: Db,
-    o: { cityId: number; at?: Date },
-  ) => Promise<({ title?: string; message?: string; text?: string } | string)[]>;
-}
-const contentApi = content as unknown as ContentApi;
-
-/** Items of a list slide; undefined when the content module does not offer that list (yet). */
+/** Items of a list slide (events, news, campaign messages of the city and of the whole region). */
 export async function listFor(
   kind: 'events' | 'news' | 'campaigns',
   db: Db,
   cityId: number,
   now: Date,
   limit = kind === 'events' ? 4 : 3,
-): Promise<ListItem[] | undefined> {
+): Promise<ListItem[]> {
   if (kind === 'events') {
-    const events = await contentApi.upcomingEvents?.(db, { cityId, limit, from: now });
-    return events?.map((e) => ({
+    const events = await upcomingEvents(db, { cityId, limit, from: now });
+    return events.map((e) => ({
       title: e.title,
       text: e.placeName,
       when: new Date(e.startsAt),
@@ -132,19 +115,11 @@ export async function listFor(
     }));
   }
   if (kind === 'news') {
-    const news = await contentApi.latestNews?.(db, { cityId, limit });
-    return news?.map((n) => ({ title: n.title, text: n.teaser, when: new Date(n.publishedAt) }));
+    const news = await latestNews(db, { cityId, limit });
+    return news.map((n) => ({ title: n.title, text: n.teaser, when: new Date(n.publishedAt) }));
   }
-  const messages = await contentApi.activeCampaignMessages?.(db, { cityId, at: now });
-  return messages?.slice(0, limit).map((m) =>
-    typeof m === 'string'
-      ? { title: m, text: '', when: null }
-      : {
-          title: m.title ?? m.message ?? m.text ?? '',
-          text: m.title ? (m.message ?? m.text ?? '') : '',
-          when: null,
-        },
-  );
+  const messages = await activeCampaignMessages(db, { cityId, at: now });
+  return messages.slice(0, limit).map((m) => ({ title: m.message, text: m.title, when: null }));
 }
 
 const EARTH_M = 6_371_000;

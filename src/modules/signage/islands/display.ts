@@ -159,9 +159,15 @@ function init() {
       collect(p.slides);
       setEmergency(p.emergency);
       const keep = slides.findIndex((s) => s.id === shownId);
-      const now = new Date();
-      const active = slides.filter((s) => isActiveAt(s.w, now));
-      show(keep >= 0 ? Math.max(0, active.indexOf(slides[keep]!)) : 0);
+      if (keep >= 0) {
+        // The slide on screen stays, and so does its timer: frequent refreshes (rotating check-in
+        // codes every 30 s) must not hold back the rotation.
+        for (const s of slides) s.el.hidden = s !== slides[keep];
+        current = keep;
+        const active = slides.filter((s) => isActiveAt(s.w, new Date()));
+        const count = slides[keep]!.el.querySelector('.sd-slide__count');
+        if (count) count.textContent = text.page(active.indexOf(slides[keep]!) + 1, active.length);
+      } else show(0);
       next = p.refreshSeconds;
       setOnline(res.headers.get('x-sp-from-cache') !== '1');
     } catch {
