@@ -140,16 +140,23 @@ async function rawFloor(n: number) {
 }
 
 async function signage(n: number) {
-  const [{ buildApp }, { loadConfig }, db, { migrate }, { seedDemoRegion }, service, { createUser, grantRole, sessionUser, createSession, sha256 }] =
-    await Promise.all([
-      import('../src/app.ts'),
-      import('../src/config.ts'),
-      import('../src/platform/db/index.ts'),
-      import('../src/platform/db/migrate.ts'),
-      import('../src/platform/tenancy/seed.ts'),
-      import('../src/modules/signage/service.ts'),
-      import('../src/platform/auth/service.ts'),
-    ]);
+  const [
+    { buildApp },
+    { loadConfig },
+    db,
+    { migrate },
+    { seedDemoRegion },
+    service,
+    { createUser, grantRole, sessionUser, createSession, sha256 },
+  ] = await Promise.all([
+    import('../src/app.ts'),
+    import('../src/config.ts'),
+    import('../src/platform/db/index.ts'),
+    import('../src/platform/db/migrate.ts'),
+    import('../src/platform/tenancy/seed.ts'),
+    import('../src/modules/signage/service.ts'),
+    import('../src/platform/auth/service.ts'),
+  ]);
   const database = await db.connect({ databaseUrl: process.env.DATABASE_URL, poolSize: 10 });
   await migrate(database);
   await seedDemoRegion(database.db);
@@ -160,21 +167,35 @@ async function signage(n: number) {
   const app = await buildApp(config, { database, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  const city = (await db.one<{ id: number }>(database.db, db.sql`SELECT id FROM cities WHERE slug = 'aalen'`))!;
+  const city = (await db.one<{ id: number }>(
+    database.db,
+    db.sql`SELECT id FROM cities WHERE slug = 'aalen'`,
+  ))!;
   const steles = await db.rows<{ id: number; key_version: number }>(
     database.db,
     db.sql`INSERT INTO signage_steles (city_id, name, orientation, width, height)
         SELECT ${city.id}, 'Benchstele ' || g, 'portrait', 1080, 1920 FROM generate_series(1, ${n}) g
         RETURNING id, key_version`,
   );
-  const user = await createUser(database.db, { email: `bench${Date.now()}@example.org`, displayName: 'Bench', password: 'bench bench bench', confirmed: true });
+  const user = await createUser(database.db, {
+    email: `bench${Date.now()}@example.org`,
+    displayName: 'Bench',
+    password: 'bench bench bench',
+    confirmed: true,
+  });
   await grantRole(database.db, user.id, 'admin', city.id);
   const admin = await sessionUser(database.db, sha256(await createSession(database.db, user.id)));
-  const urls = steles.map((s) => `http://127.0.0.1:${port}/display/${s.id}/events?key=${service.deviceKey(config.secret, s)}`);
+  const urls = steles.map(
+    (s) => `http://127.0.0.1:${port}/display/${s.id}/events?key=${service.deviceKey(config.secret, s)}`,
+  );
   const result = await measure(
     urls,
     async (round) => {
-      await service.publishEmergency(database, admin, city.id, { title: `Unwetterwarnung ${round}`, body: 'Bitte Gebäude aufsuchen.', minutes: 30 });
+      await service.publishEmergency(database, admin, city.id, {
+        title: `Unwetterwarnung ${round}`,
+        body: 'Bitte Gebäude aufsuchen.',
+        minutes: 30,
+      });
     },
     () => process.memoryUsage().heapUsed,
   );
@@ -220,8 +241,20 @@ export const signageBenchmark = {
       details: {
         steles: STELES,
         rounds: ROUNDS,
-        signage: { p50: p(s.latencies, 0.5), p99: p(s.latencies, 0.99), max: s.latencies.at(-1), heapPerConnection: s.heapPerConnection, errors: s.errors },
-        floor: { p50: p(floor.latencies, 0.5), p99: p(floor.latencies, 0.99), max: floor.latencies.at(-1), heapPerConnection: floor.heapPerConnection, errors: floor.errors },
+        signage: {
+          p50: p(s.latencies, 0.5),
+          p99: p(s.latencies, 0.99),
+          max: s.latencies.at(-1),
+          heapPerConnection: s.heapPerConnection,
+          errors: s.errors,
+        },
+        floor: {
+          p50: p(floor.latencies, 0.5),
+          p99: p(floor.latencies, 0.99),
+          max: floor.latencies.at(-1),
+          heapPerConnection: floor.heapPerConnection,
+          errors: floor.errors,
+        },
       },
     };
   },
