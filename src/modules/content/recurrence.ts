@@ -149,17 +149,20 @@ export function occurrences(
   to: Date,
   limit = MAX_OCCURRENCES,
 ): Occurrence[] {
-  const all = expand(event);
+  const all = expand(event, to);
   return all.filter((o) => o.end > from && o.start < to).slice(0, limit);
 }
 
-/** Every occurrence (bounded by COUNT, UNTIL and MAX_OCCURRENCES). */
-export function expand(event: {
-  startsAt: Date;
-  endsAt: Date;
-  allDay: boolean;
-  rrule: string | null;
-}): Occurrence[] {
+/** Every occurrence (bounded by COUNT, UNTIL and MAX_OCCURRENCES), or those starting before `stopAt`. */
+export function expand(
+  event: {
+    startsAt: Date;
+    endsAt: Date;
+    allDay: boolean;
+    rrule: string | null;
+  },
+  stopAt?: Date,
+): Occurrence[] {
   const rule = event.rrule ? parseRule(event.rrule) : undefined;
   if (!rule) return [{ start: event.startsAt, end: event.endsAt }];
   const s = berlinParts(event.startsAt);
@@ -173,6 +176,7 @@ export function expand(event: {
     const start = berlinToDate({ year: y, month: m, day: d, hour: s.hour, minute: s.minute });
     if (start < event.startsAt) return true;
     if (rule.until && start > rule.until) return false;
+    if (stopAt && start >= stopAt) return false;
     let end: Date;
     if (event.allDay) {
       const ed = new Date(Date.UTC(y, m - 1, d + durationDays));
