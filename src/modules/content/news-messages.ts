@@ -96,7 +96,7 @@ addMessages({
     'content.register.seats': 'Anzahl der Plätze',
     'content.register.seatsHint': 'Höchstens 10 Plätze pro Anmeldung.',
     'content.register.privacy':
-      'Name und E-Mail-Adresse sehen nur die Veranstalter dieser Stadt. Sie werden nach der Veranstaltung gelöscht.',
+      'Name und E-Mail-Adresse sehen nur die Veranstalter dieser Stadt. Sie dienen nur dieser Anmeldung.',
     'content.register.submit': 'Verbindlich anmelden',
     'content.register.submitWaitlist': 'Auf die Warteliste setzen',
     'content.register.doneTitle': 'Sie sind angemeldet',
@@ -253,7 +253,7 @@ addMessages({
     'content.register.seats': 'Number of places',
     'content.register.seatsHint': 'At most 10 places per registration.',
     'content.register.privacy':
-      'Only the organisers in this city see your name and email address. They are deleted after the event.',
+      'Only the organisers in this city see your name and email address. They are used for this registration only.',
     'content.register.submit': 'Register',
     'content.register.submitWaitlist': 'Join the waiting list',
     'content.register.doneTitle': 'You are registered',
