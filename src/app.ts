@@ -11,6 +11,7 @@ import { opendataModule } from './modules/opendata/index.ts';
 import { participationModule } from './modules/participation/index.ts';
 import { portalModule } from './modules/portal/index.ts';
 import { reportsModule } from './modules/reports/index.ts';
+import { signageModule } from './modules/signage/index.ts';
 import { adminModule } from './platform/admin/index.ts';
 import { authModule } from './platform/auth/index.ts';
 import type { Database } from './platform/db/index.ts';
@@ -95,5 +96,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(directoryModule);
   await app.register(opendataModule);
   await app.register(mapsModule);
+  await app.register(signageModule);
   return app;
 }

@@ -11,11 +11,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { seedBonus } from './modules/bonus/seed.ts';
+import { seedContent } from './modules/content/seed.ts';
 import { seedDirectory } from './modules/directory/seed.ts';
 import { exportOffers, importOffers } from './modules/directory/transfer.ts';
 import { seedMaps } from './modules/maps/seed.ts';
 import { seedParticipation } from './modules/participation/seed.ts';
 import { seedReports } from './modules/reports/seed.ts';
+import { seedSignage } from './modules/signage/seed.ts';
 import { ensureAdmin } from './platform/auth/service.ts';
 import { connect, type Database, one, sql } from './platform/db/index.ts';
 import { migrate } from './platform/db/migrate.ts';
@@ -53,6 +55,11 @@ async function seed(database: Database) {
   console.log(`defect reports: ${(await seedReports(database.db)).created} created`);
   console.log(`participation: ${(await seedParticipation(database.db)).ideas} ideas created`);
   console.log(`map layers: ${(await seedMaps(database.db)).layers} created`);
+  console.log(`steles: ${(await seedSignage(database.db)).steles} created`);
+  const content = await seedContent(database.db);
+  console.log(
+    `content: ${content.news} news, ${content.events} events, ${content.campaigns} campaigns created`,
+  );
 }
 
 async function cityIdArg(database: Database, arg: string | undefined): Promise<number | null> {

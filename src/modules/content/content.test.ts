@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { getTableConfig } from 'drizzle-orm/pg-core';
 import { cityId, cookiesOf, form, type TestApp, testApp } from '../../../test/helpers.ts';
 import { rows, sql } from '../../platform/db/index.ts';
-import { accessibilityFeedback } from './schema.ts';
 
 const PAGES = [
   { path: '/impressum', de: 'Impressum', en: 'Legal notice' },
@@ -320,18 +318,5 @@ describe('content: legal pages and accessibility feedback', () => {
         }
       }
     }
-  });
-
-  test('the Drizzle definition matches the migration', async () => {
-    const config = getTableConfig(accessibilityFeedback);
-    const actual = await rows<{ column_name: string; is_nullable: string }>(
-      t.database.db,
-      sql`SELECT column_name, is_nullable FROM information_schema.columns
-          WHERE table_schema = 'public' AND table_name = ${config.name} ORDER BY column_name`,
-    );
-    const expected = config.columns
-      .map((c) => ({ column_name: c.name, is_nullable: c.notNull ? 'NO' : 'YES' }))
-      .sort((a, b) => a.column_name.localeCompare(b.column_name));
-    assert.deepEqual(actual, expected);
   });
 });

@@ -5,7 +5,10 @@ import { notFound } from '../../platform/http/errors.ts';
 import { findCity } from '../../platform/tenancy/service.ts';
 import { formString } from '../../platform/web/forms.tsx';
 import { localePath } from '../../platform/web/i18n.ts';
+import { contentAdminRoutes } from './admin-routes.ts';
+import { newsRoutes } from './news-routes.ts';
 import { AccessibilityPage, EasyLanguagePage, ImprintPage, PrivacyPage, ThanksPage } from './pages.tsx';
+import { pageText } from './queries.ts';
 import {
   type FeedbackInput,
   PAGE_MAX,
@@ -23,6 +26,9 @@ type CityParams = { Params: { city?: string } };
  */
 export async function contentModule(app: FastifyInstance) {
   const db = app.database.db;
+  // News, events, campaigns: their own encapsulated plugins.
+  await app.register(newsRoutes);
+  await app.register(contentAdminRoutes);
 
   async function where(request: FastifyRequest<CityParams>) {
     const { region, cities } = await app.tenancy();
@@ -31,6 +37,11 @@ export async function contentModule(app: FastifyInstance) {
     if (slug && !city) throw notFound('Diese Stadt gibt es auf der Plattform nicht.');
     const ctx = await request.pageContext(city);
     return { region, city, ctx, contact: responsibleContact(region, city) };
+  }
+
+  /** The text an admin added to this page for this city (or the region). */
+  async function extra(city: { id: number } | undefined, page: string) {
+    return (await pageText(db, city?.id ?? null, page))?.body || undefined;
   }
 
   /** Registers GET (and optionally POST) for the region path and the city path. */
@@ -46,12 +57,12 @@ export async function contentModule(app: FastifyInstance) {
   }
 
   both('/impressum', async (request, reply) => {
-    const { ctx, contact } = await where(request);
-    return reply.page(h(ImprintPage, { ctx, contact }));
+    const { ctx, contact, city } = await where(request);
+    return reply.page(h(ImprintPage, { ctx, contact, extra: await extra(city, 'impressum') }));
   });
 
   both('/datenschutz', async (request, reply) => {
-    const { ctx, contact, region } = await where(request);
+    const { ctx, contact, region, city } = await where(request);
     return reply.page(
       h(PrivacyPage, {
         ctx,
@@ -60,6 +71,7 @@ export async function contentModule(app: FastifyInstance) {
         tileOrigin: process.env.MAP_TILE_ORIGIN || undefined,
         sessionDays: SESSION_DAYS,
         oidcName: app.config.oidc?.name,
+        extra: await extra(city, 'datenschutz'),
       }),
     );
   });
@@ -69,11 +81,19 @@ export async function contentModule(app: FastifyInstance) {
   both(
     '/barrierefreiheit',
     async (request, reply) => {
-      const { ctx, contact } = await where(request);
+      const { ctx, contact, city } = await where(request);
       // ?seite=… lets other pages link here with the page concerned filled in.
       const seite = (request.query as Record<string, unknown>).seite;
       const page = typeof seite === 'string' ? seite.slice(0, PAGE_MAX) : '';
-      return reply.page(h(AccessibilityPage, { ctx, contact, values: { ...empty, page }, errors: {} }));
+      return reply.page(
+        h(AccessibilityPage, {
+          ctx,
+          contact,
+          values: { ...empty, page },
+          errors: {},
+          extra: await extra(city, 'barrierefreiheit'),
+        }),
+      );
     },
     async (request, reply) => {
       const { ctx, contact, region, city } = await where(request);
@@ -87,7 +107,16 @@ export async function contentModule(app: FastifyInstance) {
       };
       const errors = validateFeedback(values);
       if (Object.keys(errors).length > 0) {
-        return reply.page(h(AccessibilityPage, { ctx, contact, values, errors }), 422);
+        return reply.page(
+          h(AccessibilityPage, {
+            ctx,
+            contact,
+            values,
+            errors,
+            extra: await extra(city, 'barrierefreiheit'),
+          }),
+          422,
+        );
       }
       const base = city ? `/${city.slug}` : '';
       await submitFeedback(
@@ -105,7 +134,8 @@ export async function contentModule(app: FastifyInstance) {
   });
 
   both('/leichte-sprache', async (request, reply) => {
-    const { ctx, contact } = await where(request);
-    return reply.page(h(EasyLanguagePage, { ctx, contact }));
+    const { ctx, contact, city } = await where(request);
+    const [text, sign] = await Promise.all([extra(city, 'leichte-sprache'), extra(city, 'gebaerdensprache')]);
+    return reply.page(h(EasyLanguagePage, { ctx, contact, extra: text, signExtra: sign }));
   });
 }

@@ -4,6 +4,7 @@ import type { PageContext } from '../../platform/web/context.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, TextArea, TextField } from '../../platform/web/forms.tsx';
 import { formatDate } from '../../platform/web/i18n.ts';
 import { type Crumb, Layout } from '../../platform/web/layout.tsx';
+import { renderMarkdown } from '../../platform/web/markdown.ts';
 import './messages.ts';
 import {
   EMAIL_MAX,
@@ -14,6 +15,20 @@ import {
   PAGE_MAX,
   STATEMENT_DATE,
 } from './service.ts';
+
+/** Text an admin added to a legal page (content_page_texts), shown at its end. */
+function Additions({ ctx, markdown }: { ctx: PageContext; markdown: string | undefined }) {
+  if (!markdown) return null;
+  return (
+    <section aria-labelledby="additions-heading" class="sp-prose">
+      <h2 class="kern-heading-medium" id="additions-heading">
+        {ctx.t('content.additions')}
+      </h2>
+
+      <div dangerouslySetInnerHTML={{ __html: renderMarkdown(markdown) }} />
+    </section>
+  );
+}
 
 /** "" for the region, "/aalen" for a city: the prefix of the legal pages. */
 export const legalBase = (ctx: PageContext) => (ctx.city ? `/${ctx.city.slug}` : '');
@@ -108,7 +123,15 @@ const P = ({ children }: { children: ComponentChildren }) => <p class="kern-body
 
 // ---- Impressum ----
 
-export function ImprintPage({ ctx, contact }: { ctx: PageContext; contact: Contact }) {
+export function ImprintPage({
+  ctx,
+  contact,
+  extra,
+}: {
+  ctx: PageContext;
+  contact: Contact;
+  extra?: string | undefined;
+}) {
   const { t } = ctx;
   const title = t('content.imprint.title');
   const name = siteName(ctx);
@@ -175,6 +198,7 @@ export function ImprintPage({ ctx, contact }: { ctx: PageContext; contact: Conta
           </a>
         </P>
       </Section>
+      <Additions ctx={ctx} markdown={extra} />
     </Layout>
   );
 }
@@ -191,6 +215,8 @@ export interface PrivacyProps {
   sessionDays: number;
   /** Name of the external login (OIDC_NAME) when one is configured: it adds the sp_oidc cookie. */
   oidcName: string | undefined;
+  /** Text an admin added for this city or the region (Markdown). */
+  extra?: string | undefined;
 }
 
 export function PrivacyPage({
@@ -200,6 +226,7 @@ export function PrivacyPage({
   tileOrigin,
   sessionDays,
   oidcName,
+  extra,
 }: PrivacyProps) {
   const { t } = ctx;
   const title = t('content.privacy.title');
@@ -354,6 +381,7 @@ export function PrivacyPage({
       <p class="kern-body kern-body--small">
         {t('content.asOf', { date: formatDate(ctx.locale, STATEMENT_DATE) })}
       </p>
+      <Additions ctx={ctx} markdown={extra} />
     </Layout>
   );
 }
@@ -366,6 +394,7 @@ export interface AccessibilityProps {
   values: FeedbackInput;
   /** Field → message key. */
   errors: FieldErrors;
+  extra?: string | undefined;
 }
 
 export function FeedbackForm({ ctx, values, errors }: Omit<AccessibilityProps, 'contact'>) {
@@ -430,7 +459,7 @@ export function FeedbackForm({ ctx, values, errors }: Omit<AccessibilityProps, '
   );
 }
 
-export function AccessibilityPage({ ctx, contact, values, errors }: AccessibilityProps) {
+export function AccessibilityPage({ ctx, contact, values, errors, extra }: AccessibilityProps) {
   const { t } = ctx;
   const title = t('content.a11y.title');
   const hasErrors = Object.keys(errors).length > 0;
@@ -504,6 +533,7 @@ export function AccessibilityPage({ ctx, contact, values, errors }: Accessibilit
       <Section id="durchsetzung" title={t('content.a11y.enforcement')}>
         <P>{t('content.a11y.enforcementText')}</P>
       </Section>
+      <Additions ctx={ctx} markdown={extra} />
     </Layout>
   );
 }
@@ -539,7 +569,18 @@ export function ThanksPage({ ctx }: { ctx: PageContext }) {
  * abbreviations. Always German; on /en pages the chrome is English and this content keeps lang="de".
  * Its links carry no /en prefix: they lead to the German pages, like the text around them.
  */
-export function EasyLanguagePage({ ctx, contact }: { ctx: PageContext; contact: Contact }) {
+export function EasyLanguagePage({
+  ctx,
+  contact,
+  extra,
+  signExtra,
+}: {
+  ctx: PageContext;
+  contact: Contact;
+  extra?: string | undefined;
+  /** What the city offers in German Sign Language (DGS), added by an admin. */
+  signExtra?: string | undefined;
+}) {
   const { t, city } = ctx;
   const base = legalBase(ctx);
   const demo = isDemoContact(contact);
@@ -717,6 +758,9 @@ export function EasyLanguagePage({ ctx, contact }: { ctx: PageContext; contact: 
           Gebärden-Sprache. Gehörlos bedeutet: Ein Mensch kann nicht hören.
         </p>
         <p class="kern-body">Auf dieser Internet-Seite gibt es noch keine Filme in Gebärden-Sprache.</p>
+        {signExtra && (
+          <div class="sp-prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(signExtra) }} />
+        )}
         <p class="kern-body">Wir wollen solche Filme machen. Das dauert aber noch.</p>
         <p class="kern-body">
           Brauchen Sie Hilfe? Dann schreiben Sie uns.
@@ -758,6 +802,7 @@ export function EasyLanguagePage({ ctx, contact }: { ctx: PageContext; contact: 
           </p>
         )}
       </div>
+      <Additions ctx={ctx} markdown={extra} />
     </Layout>
   );
 }

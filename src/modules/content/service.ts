@@ -3,6 +3,22 @@ import { queueMail } from '../../platform/mail/service.ts';
 import type { City, Contact, Region } from '../../platform/tenancy/service.ts';
 import type { FieldErrors } from '../../platform/web/forms.tsx';
 import type { Locale } from '../../platform/web/i18n.ts';
+import {
+  type EventSummary,
+  eventPath,
+  imagePath,
+  type NewsItem,
+  type NewsSummary,
+  newsPath,
+} from './model.ts';
+import {
+  campaignMultiplier,
+  publishedCampaigns,
+  publishedEvents,
+  publishedNews,
+  type Scope,
+} from './queries.ts';
+import { occurrences } from './recurrence.ts';
 
 export const MESSAGE_MAX = 5000;
 export const NAME_MAX = 200;
@@ -91,4 +107,86 @@ export async function submitFeedback(
     }
     return { id, notified: Boolean(to) };
   });
+}
+
+// ------------------------------------------------------------------ news, events, campaigns
+
+export type { Campaign, EventItem, EventSummary, NewsItem, NewsSummary } from './model.ts';
+
+/** Scope of a public list: a city shows its own items and the region's; null shows everything. */
+const scopeOf = (cityId: number | null): Scope => (cityId === null ? 'all' : { cityId });
+
+/**
+ * The next occurrences of published events (recurring events expanded), soonest first, for lists,
+ * the portal and the steles. cityId null: the whole region.
+ */
+export async function upcomingEvents(
+  db: Db,
+  opts: { cityId: number | null; limit: number; from?: Date },
+): Promise<EventSummary[]> {
+  const from = opts.from ?? new Date();
+  const events = await publishedEvents(db, { scope: scopeOf(opts.cityId), at: new Date(), from });
+  const out: EventSummary[] = [];
+  for (const e of events) {
+    if (e.status === 'cancelled') continue;
+    for (const o of occurrences(e, from, new Date(from.getTime() + 400 * 86_400_000), opts.limit)) {
+      out.push({
+        id: e.id,
+        cityId: e.cityId,
+        title: e.title,
+        startsAt: o.start,
+        endsAt: o.end,
+        allDay: e.allDay,
+        placeName: e.placeName,
+        url: eventPath(e.city, e.id),
+      });
+    }
+  }
+  return out.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id - b.id).slice(0, opts.limit);
+}
+
+/** The newest published news (scheduled ones only once their time has come). */
+export async function latestNews(
+  db: Db,
+  opts: { cityId: number | null; limit: number },
+): Promise<NewsSummary[]> {
+  const { items } = await publishedNews(db, {
+    scope: scopeOf(opts.cityId),
+    at: new Date(),
+    limit: opts.limit,
+  });
+  return items.map(toNewsSummary);
+}
+
+export function toNewsSummary(n: NewsItem): NewsSummary {
+  return {
+    id: n.id,
+    cityId: n.cityId,
+    title: n.title,
+    teaser: n.teaser,
+    publishedAt: n.publishAt!,
+    imageUrl: n.imageId ? imagePath(n.imageId) : null,
+    imageAlt: n.imageId ? n.imageAlt : '',
+    url: newsPath(n.city, n.slug),
+  };
+}
+
+/** Stele messages of the city's published campaigns running at `at`, in order. */
+export async function activeCampaignMessages(
+  db: Db,
+  opts: { cityId: number; at?: Date },
+): Promise<{ campaignId: number; title: string; message: string }[]> {
+  const at = opts.at ?? new Date();
+  const campaigns = await publishedCampaigns(db, { scope: { cityId: opts.cityId }, at, running: true });
+  return campaigns.flatMap((c) =>
+    c.steleMessages.map((message) => ({ campaignId: c.id, title: c.title, message })),
+  );
+}
+
+/**
+ * Factor for the bonus points of an action in a city at a moment: the highest multiplier of the
+ * published campaigns running then that link the action; 1 without any.
+ */
+export async function activeMultiplier(db: Db, cityId: number, actionId: number, at: Date): Promise<number> {
+  return (await campaignMultiplier(db, cityId, actionId, at)) / 100;
 }

@@ -16,6 +16,7 @@ addMessages({
     'portal.categories': 'Themen',
     'portal.easy': 'Diese Seite in Leichter Sprache',
     'portal.cityLink': 'Zum Portal von {city}',
+    'portal.content': 'Aktuelles und Termine',
   },
   en: {
     'portal.region.lead': 'All services and digital offers of the cities of {cities} in one place.',
@@ -27,6 +28,7 @@ addMessages({
     'portal.categories': 'Topics',
     'portal.easy': 'This page in easy German (Leichte Sprache)',
     'portal.cityLink': 'Go to the portal of {city}',
+    'portal.content': 'News and dates',
   },
 });
 
@@ -66,6 +68,27 @@ export function StartPage({ ctx, offerCounts }: { ctx: PageContext; offerCounts:
             {t('portal.easy')}
           </a>
         </p>
+        <nav aria-label={t('portal.content')}>
+          <ul class="sp-linklist">
+            <li>
+              <a class="kern-link" href={ctx.href(`${base}/aktuelles`)}>
+                {t('content.news.title')}
+              </a>
+            </li>
+            <li>
+              <a class="kern-link" href={ctx.href(`${base}/veranstaltungen`)}>
+                {t('content.events.title')}
+              </a>
+            </li>
+            {city && (
+              <li>
+                <a class="kern-link" href={ctx.href(`${base}/aktionen`)}>
+                  {t('content.campaigns.title')}
+                </a>
+              </li>
+            )}
+          </ul>
+        </nav>
       </section>
       {!city && <CityList ctx={ctx} cities={ctx.cities} />}
       <section aria-labelledby="life-heading">
