@@ -8,6 +8,7 @@ import { contentModule } from './modules/content/index.ts';
 import { directoryModule } from './modules/directory/index.ts';
 import { portalModule } from './modules/portal/index.ts';
 import { reportsModule } from './modules/reports/index.ts';
+import { sensorsModule } from './modules/sensors/index.ts';
 import { adminModule } from './platform/admin/index.ts';
 import { authModule } from './platform/auth/index.ts';
 import type { Database } from './platform/db/index.ts';
@@ -89,5 +90,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(bonusModule);
   await app.register(portalModule);
   await app.register(directoryModule);
+  await app.register(sensorsModule);
   return app;
 }
