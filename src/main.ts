@@ -14,6 +14,8 @@ import { seedBonus } from './modules/bonus/seed.ts';
 import { seedDirectory } from './modules/directory/seed.ts';
 import { exportOffers, importOffers } from './modules/directory/transfer.ts';
 import { seedReports } from './modules/reports/seed.ts';
+import { startDemoSimulator } from './modules/sensors/index.ts';
+import { seedSensors } from './modules/sensors/seed.ts';
 import { ensureAdmin } from './platform/auth/service.ts';
 import { connect, type Database, one, sql } from './platform/db/index.ts';
 import { migrate } from './platform/db/migrate.ts';
@@ -49,6 +51,7 @@ async function seed(database: Database) {
   const bonus = await seedBonus(database.db);
   console.log(`bonus: ${bonus.actions} actions, ${bonus.places} new places, ${bonus.partners} new partners`);
   console.log(`defect reports: ${(await seedReports(database.db)).created} created`);
+  console.log(`sensors: ${(await seedSensors(database.db)).observations} simulated observations`);
 }
 
 async function cityIdArg(database: Database, arg: string | undefined): Promise<number | null> {
@@ -68,9 +71,11 @@ async function main(argv: string[]) {
       await seedIfEmpty(database, config, console.log);
       if (config.admin) await ensureAdmin(database.db, config.admin.email, config.admin.password);
       const app = await buildApp(config, { database });
+      let simulator: Awaited<ReturnType<typeof startDemoSimulator>>;
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
         // Stop accepting, let running requests finish, then close the database.
+        await simulator?.stop();
         await app.close();
         await database.close();
         process.exit(0);
@@ -78,6 +83,7 @@ async function main(argv: string[]) {
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
       await app.listen({ port: config.port, host: config.host });
+      simulator = await startDemoSimulator(app);
       console.log(`Stadtplattform läuft auf ${config.baseUrl}`);
       return;
     }
