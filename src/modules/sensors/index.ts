@@ -30,17 +30,35 @@ export async function sensorsModule(app: FastifyInstance) {
   const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
   let mqtt: MqttHandle | undefined;
   if (config.mqttUrl) {
-    mqtt = await connectExternalBroker({ db: app.database.db, hub, url: config.mqttUrl, base, log });
-  } else if (config.mqttPort !== undefined) {
-    mqtt = await startEmbeddedBroker({
+    const env = process.env;
+    mqtt = await connectExternalBroker({
       db: app.database.db,
       hub,
-      port: config.mqttPort,
-      host: config.host,
+      url: config.mqttUrl,
       base,
       log,
+      group: env.MQTT_SHARE_GROUP || undefined,
+      clientId: env.MQTT_CLIENT_ID || undefined,
+      sessionExpirySeconds: env.MQTT_SESSION_EXPIRY ? Number(env.MQTT_SESSION_EXPIRY) : undefined,
     });
-    app.log.info({ port: mqtt.address()?.port }, 'embedded MQTT broker listening');
+  } else if (config.mqttPort !== undefined) {
+    try {
+      mqtt = await startEmbeddedBroker({
+        db: app.database.db,
+        hub,
+        port: config.mqttPort,
+        host: config.host,
+        base,
+        log,
+      });
+      app.log.info({ port: mqtt.address()?.port }, 'embedded MQTT broker listening');
+    } catch (err) {
+      // A broker already on the port (e.g. Mosquitto): the web side still works; say how to fix it.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      app.log.warn(
+        `MQTT port ${config.mqttPort} is in use: no embedded broker. Set MQTT_URL to use that broker, or another MQTT_PORT.`,
+      );
+    }
   }
   if (mqtt) {
     brokers.set(app.database, mqtt);

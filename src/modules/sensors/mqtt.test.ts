@@ -172,6 +172,9 @@ describe('MQTT with an external broker (Mosquitto)', {
   const clients: mqtt.MqttClient[] = [];
 
   before(async () => {
+    // Our own group and a session that ends with the connection: parallel runs do not share load.
+    const id = `sp-test-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
+    Object.assign(process.env, { MQTT_SHARE_GROUP: id, MQTT_CLIENT_ID: id, MQTT_SESSION_EXPIRY: '0' });
     t = await testApp({ mqttUrl: MOSQUITTO });
     const key = (
       await createApiKey(t.database.db, { cityId: await cityId(t.database, 'aalen'), name: 'mqtt' })

@@ -8,8 +8,8 @@
  * acknowledged only after the observation is committed (write before ack). Concurrent messages are
  * collected into one batch (one transaction) for throughput.
  */
-import { randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Db } from '../../platform/db/index.ts';
 import { observationJson, type SensorHub } from './hub.ts';
 import {
@@ -205,10 +205,16 @@ export async function startEmbeddedBroker(opts: {
   opts.hub.on('created', onCreated);
 
   const server = net.createServer(broker.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.host, () => resolve());
+    });
+  } catch (err) {
+    opts.hub.off('created', onCreated);
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw err;
+  }
   return {
     address: () => server.address() as AddressInfo,
     async close() {
@@ -229,8 +235,12 @@ export async function connectExternalBroker(opts: {
   hub: SensorHub;
   url: string;
   base: string;
-  group?: string;
-  clientId?: string;
+  /** Shared-subscription group: all instances of one platform use the same. */
+  group?: string | undefined;
+  /** Stable per instance, so that a restart resumes its persistent session (nothing is lost). */
+  clientId?: string | undefined;
+  /** How long the broker keeps the session (and unacknowledged messages) of a stopped instance. */
+  sessionExpirySeconds?: number | undefined;
   connections?: number;
   log: (msg: string, err?: unknown) => void;
 }): Promise<MqttHandle> {
@@ -238,7 +248,7 @@ export async function connectExternalBroker(opts: {
   const batcher = new Batcher(opts.db, opts.hub);
   const principal: Principal = { cities: 'all' };
   const group = opts.group ?? 'stadtplattform';
-  const baseId = opts.clientId ?? `stadtplattform-${randomBytes(4).toString('hex')}`;
+  const baseId = opts.clientId ?? `stadtplattform-${hostname()}`;
   const n = Math.max(1, opts.connections ?? 4);
   const clients: Awaited<ReturnType<typeof connectAsync>>[] = [];
   const ingestOne = async (
@@ -263,7 +273,7 @@ export async function connectExternalBroker(opts: {
       clientId: `${baseId}-${i}`,
       protocolVersion: 5,
       clean: false,
-      properties: { sessionExpiryInterval: 3600 },
+      properties: { sessionExpiryInterval: opts.sessionExpirySeconds ?? 3600 },
       reconnectPeriod: 2000,
       connectTimeout: 5000,
       customHandleAcks: (topic, message, packet, done) => {
