@@ -14,7 +14,12 @@ import { pipeline } from 'node:stream/promises';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { mqttOf } from '../src/modules/sensors/index.ts';
-import { aggregates, createApiKey, OBSERVATION_TYPES } from '../src/modules/sensors/service.ts';
+import {
+  aggregates,
+  createApiKey,
+  OBSERVATION_TYPES,
+  rebuildHourly,
+} from '../src/modules/sensors/service.ts';
 import { Writer } from '../src/modules/sensors/sta-write.ts';
 import { connect, type Database, type Db, one, sql } from '../src/platform/db/index.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
@@ -184,10 +189,10 @@ async function main() {
   );
   const httpRate = N / ((performance.now() - httpStart) / 1000);
 
-  // 3. MQTT QoS 1: 32 device connections, each with up to 64 messages in flight.
+  // 3. MQTT QoS 1: 128 device connections, each with up to 64 messages in flight.
   const { connectAsync } = await import('mqtt');
   const port = mqttOf(database)!.address()!.port;
-  const conns = 32;
+  const conns = 128;
   const perConn = Math.ceil(N / conns);
   const clients = await Promise.all(
     Array.from({ length: conns }, (_, c) =>
@@ -228,7 +233,10 @@ async function main() {
 
   // 4. A year of 10-minute data, daily aggregate p95.
   await copyRows(database, url, dsYear, foi, YEAR, 600_000);
-  if (url) await db.execute(sql`ANALYZE sta_observations`);
+  // COPY bypasses ingest: build the hourly rollup for these rows as an import would.
+  await rebuildHourly(db, dsYear);
+  // What autovacuum does in production: the visibility map makes the aggregate an index-only scan.
+  if (url) await db.execute(sql`VACUUM ANALYZE sta_observations`);
   const from = new Date(t0);
   const to = new Date(t0 + 365 * 86_400_000);
   const times: number[] = [];
@@ -250,6 +258,19 @@ async function main() {
   }
   scan.sort((a, b) => a - b);
 
+  // Server-side execution time of the same query (less sensitive to a busy machine than the round trip).
+  const plan = await one<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(
+    db,
+    sql`EXPLAIN (ANALYZE, FORMAT JSON) SELECT date_trunc('day', hour, 'Europe/Berlin') AS t, min(min), max(max),
+          sum(sum) / sum(n), sum(n)::int FROM sta_hourly WHERE datastream_id = ${dsYear}
+          AND hour >= ${from.toISOString()}::timestamptz AND hour < ${to.toISOString()}::timestamptz GROUP BY 1 ORDER BY 1`,
+  );
+  const planJson = plan!['QUERY PLAN'];
+  const execMs = (typeof planJson === 'string' ? JSON.parse(planJson) : planJson)[0][
+    'Execution Time'
+  ] as number;
+  const { loadavg } = await import('node:os');
+
   await app.close();
   await drop();
   const f = (n: number) => Math.round(n).toLocaleString('en');
@@ -258,9 +279,14 @@ async function main() {
   console.log(`| --- | ---: | ---: |`);
   console.log(`| raw COPY (limit) | ${f(copyRate)} | 1.00 |`);
   console.log(`| HTTP dataArray (5000/request) | ${f(httpRate)} | ${(httpRate / copyRate).toFixed(2)} |`);
-  console.log(`| MQTT QoS 1 (32 connections) | ${f(mqttRate)} | ${(mqttRate / copyRate).toFixed(2)} |`);
+  console.log(`| MQTT QoS 1 (128 connections) | ${f(mqttRate)} | ${(mqttRate / copyRate).toFixed(2)} |`);
   console.log(
-    `daily aggregate over ${f(YEAR)} rows: p50 ${times[times.length >> 1]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (target < 50 ms); raw index scan of the same rows p50 ${scan[scan.length >> 1]!.toFixed(1)} ms`,
+    `daily aggregate over ${f(YEAR)} rows: p50 ${times[times.length >> 1]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (target < 50 ms), server execution ${execMs.toFixed(1)} ms; raw index scan of the same rows p50 ${scan[scan.length >> 1]!.toFixed(1)} ms`,
+  );
+  console.log(
+    `load average during the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (2 cores)`,
   );
 }
 

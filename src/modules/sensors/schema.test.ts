@@ -16,7 +16,7 @@ before(async () => {
 after(async () => database.close());
 
 test('sensors Drizzle definitions match 0010_sensors.sql', async () => {
-  assert.equal(tables.length, 13);
+  assert.equal(tables.length, 14);
   for (const table of tables) {
     const config = getTableConfig(table);
     const actual = await rows<{ column_name: string; is_nullable: string }>(

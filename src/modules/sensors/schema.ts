@@ -126,6 +126,19 @@ export const staObservations = pgTable('sta_observations', {
   featureOfInterestId: ref('feature_of_interest_id'),
 });
 
+export const staHourly = pgTable(
+  'sta_hourly',
+  {
+    datastreamId: ref('datastream_id').notNull(),
+    hour: tz('hour').notNull(),
+    n: integer('n').notNull(),
+    sum: doublePrecision('sum').notNull(),
+    min: doublePrecision('min').notNull(),
+    max: doublePrecision('max').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datastreamId, t.hour] })],
+);
+
 export const staLatest = pgTable('sta_latest', {
   datastreamId: ref('datastream_id').primaryKey(),
   observationId: ref('observation_id').notNull(),

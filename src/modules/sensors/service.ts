@@ -350,8 +350,63 @@ export async function ingestObservations(
         result_json = EXCLUDED.result_json
       WHERE sta_latest.phenomenon_time <= EXCLUDED.phenomenon_time`);
   }
+  if (created.length) await addToHourly(db, created);
   if (rejections.size) await countRejections(db, [...rejections.values()]);
   return { results, created, rejections: [...rejections.values()] };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Adds a batch's numeric results to the hourly rollup: one upsert per batch. */
+async function addToHourly(db: Db, created: CreatedObservation[]): Promise<void> {
+  const acc = new Map<
+    string,
+    { ds: number; hour: string; n: number; sum: number; min: number; max: number }
+  >();
+  for (const o of created) {
+    if (typeof o.result !== 'number') continue;
+    const hour = new Date(Math.floor(Date.parse(o.phenomenonTime) / HOUR_MS) * HOUR_MS).toISOString();
+    const key = `${o.datastreamId}|${hour}`;
+    const a = acc.get(key);
+    if (!a) acc.set(key, { ds: o.datastreamId, hour, n: 1, sum: o.result, min: o.result, max: o.result });
+    else {
+      a.n++;
+      a.sum += o.result;
+      if (o.result < a.min) a.min = o.result;
+      if (o.result > a.max) a.max = o.result;
+    }
+  }
+  if (!acc.size) return;
+  const list = [...acc.values()];
+  const p = <T>(f: (r: (typeof list)[number]) => T) => sql.param(list.map(f));
+  await db.execute(sql`INSERT INTO sta_hourly (datastream_id, hour, n, sum, min, max)
+    SELECT * FROM unnest(${p((r) => r.ds)}::bigint[], ${p((r) => r.hour)}::timestamptz[], ${p((r) => r.n)}::int[],
+      ${p((r) => r.sum)}::float8[], ${p((r) => r.min)}::float8[], ${p((r) => r.max)}::float8[])
+    ON CONFLICT (datastream_id, hour) DO UPDATE SET n = sta_hourly.n + EXCLUDED.n, sum = sta_hourly.sum + EXCLUDED.sum,
+      min = LEAST(sta_hourly.min, EXCLUDED.min), max = GREATEST(sta_hourly.max, EXCLUDED.max)`);
+}
+
+/**
+ * Recomputes the rollup of a datastream from the observations, for the hours in [from, to) or all
+ * (after an update or delete of observations, or a bulk COPY import that bypassed ingest).
+ */
+export async function rebuildHourly(db: Db, datastreamId: number, from?: Date, to?: Date): Promise<void> {
+  const range =
+    from && to
+      ? sql`AND phenomenon_time >= ${new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz
+          AND phenomenon_time < ${new Date(Math.ceil((to.getTime() + 1) / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz`
+      : sql``;
+  const hourRange =
+    from && to
+      ? sql`AND hour >= ${new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz
+          AND hour < ${new Date(Math.ceil((to.getTime() + 1) / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz`
+      : sql``;
+  await db.execute(sql`DELETE FROM sta_hourly WHERE datastream_id = ${datastreamId} ${hourRange}`);
+  await db.execute(sql`INSERT INTO sta_hourly (datastream_id, hour, n, sum, min, max)
+    SELECT datastream_id, date_bin('1 hour'::interval, phenomenon_time, '2000-01-01T00:00:00Z'::timestamptz),
+      count(*), sum(result_number), min(result_number), max(result_number)
+    FROM sta_observations WHERE datastream_id = ${datastreamId} AND result_number IS NOT NULL ${range}
+    GROUP BY 1, 2`);
 }
 
 export async function countRejections(db: Db, list: RejectionCount[]): Promise<void> {
@@ -500,8 +555,7 @@ export async function latestValues(db: Db, cityId: number): Promise<LatestValue[
 
 // ---- aggregates ----
 
-export const BUCKETS = { '10min': '10 minutes', hour: '1 hour', day: '1 day' } as const;
-export type Bucket = keyof typeof BUCKETS;
+export type Bucket = '10min' | 'hour' | 'day';
 
 export interface AggregateRow {
   t: Date;
@@ -511,7 +565,11 @@ export interface AggregateRow {
   n: number;
 }
 
-/** min/max/avg per bucket in SQL (date_bin over the (datastream_id, phenomenon_time) index), Berlin days. */
+/**
+ * min/max/avg per bucket, in SQL. 10-minute buckets come from the observations (index range scan);
+ * hours and days from the hourly rollup. Days follow the Berlin calendar (23 or 25 hours at the clock
+ * changes); every UTC hour lies within one Berlin day, the offsets being whole hours.
+ */
 export async function aggregates(
   db: Db,
   datastreamId: number,
@@ -519,13 +577,24 @@ export async function aggregates(
   from: Date,
   to: Date,
 ): Promise<AggregateRow[]> {
+  if (bucket === '10min') {
+    return rows<AggregateRow>(
+      db,
+      sql`SELECT date_bin('10 minutes'::interval, phenomenon_time, '2000-01-01T00:00:00Z'::timestamptz) AS t,
+            min(result_number) AS min, max(result_number) AS max, avg(result_number) AS avg, count(*)::int AS n
+          FROM sta_observations WHERE datastream_id = ${datastreamId}
+            AND phenomenon_time >= ${from.toISOString()}::timestamptz AND phenomenon_time < ${to.toISOString()}::timestamptz
+            AND result_number IS NOT NULL
+          GROUP BY 1 ORDER BY 1`,
+    );
+  }
+  const t = bucket === 'hour' ? sql`hour` : sql`date_trunc('day', hour, 'Europe/Berlin')`;
+  // The rollup is per whole hour: the range is taken at hour boundaries.
   return rows<AggregateRow>(
     db,
-    sql`SELECT date_bin(${BUCKETS[bucket]}::interval, phenomenon_time, '2000-01-01 00:00 Europe/Berlin'::timestamptz) AS t,
-          min(result_number) AS min, max(result_number) AS max, avg(result_number) AS avg, count(*)::int AS n
-        FROM sta_observations
-        WHERE datastream_id = ${datastreamId} AND phenomenon_time >= ${from.toISOString()}::timestamptz
-          AND phenomenon_time < ${to.toISOString()}::timestamptz AND result_number IS NOT NULL
+    sql`SELECT ${t} AS t, min(min) AS min, max(max) AS max, sum(sum) / sum(n) AS avg, sum(n)::int AS n
+        FROM sta_hourly WHERE datastream_id = ${datastreamId}
+          AND hour >= date_trunc('hour', ${from.toISOString()}::timestamptz) AND hour < ${to.toISOString()}::timestamptz
         GROUP BY 1 ORDER BY 1`,
   );
 }

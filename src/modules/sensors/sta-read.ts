@@ -91,8 +91,9 @@ export function parseOptions(def: EntityDef, raw: RawOptions): ReadOptions {
       map = opts.expand;
     }
   }
-  if (raw.$resultFormat !== undefined && raw.$resultFormat !== 'dataArray')
-    throw new QueryError('$resultFormat kennt nur dataArray', undefined, '$resultFormat');
+  // Reading in the dataArray format is not offered (creating with it is): say so instead of ignoring it.
+  if (raw.$resultFormat !== undefined)
+    throw new QueryError('$resultFormat wird beim Lesen nicht unterstützt', undefined, '$resultFormat');
   return {
     filter: raw.$filter !== undefined ? parseFilter(raw.$filter) : undefined,
     orderby: raw.$orderby !== undefined ? parseOrderby(raw.$orderby) : [],

@@ -15,6 +15,7 @@ import {
   type ObservationInput,
   type Principal,
   type RejectionCount,
+  rebuildHourly,
   resultTypeError,
 } from './service.ts';
 
@@ -500,6 +501,7 @@ export class Writer {
     checkKeys(set, body, set);
     const cityId = await this.assertMayChange(set, id);
     const sets: ReturnType<typeof sql>[] = [];
+    let oldObservation: { ds: number; time: Date } | undefined;
     const text = (key: string, col: string, required = false, max = 2000) => {
       if (!(key in body)) return;
       sets.push(sql`${sql.raw(col)} = ${str(body, key, set, required, max) ?? ''}`);
@@ -554,10 +556,11 @@ export class Writer {
         }
         break;
       case 'Observations': {
-        const cur = await one<{ datastream_id: string; observation_type: string }>(
+        const cur = await one<{ datastream_id: string; observation_type: string; t: string | Date }>(
           this.db,
-          sql`SELECT o.datastream_id, d.observation_type FROM sta_observations o JOIN sta_datastreams d ON d.id = o.datastream_id WHERE o.id = ${id}`,
+          sql`SELECT o.datastream_id, d.observation_type, o.phenomenon_time AS t FROM sta_observations o JOIN sta_datastreams d ON d.id = o.datastream_id WHERE o.id = ${id}`,
         );
+        oldObservation = { ds: Number(cur!.datastream_id), time: new Date(cur!.t) };
         if ('result' in body) {
           const check = resultTypeError(cur!.observation_type, body.result);
           if (check) throw badRequest(`Observation abgelehnt: ${check}`, { result: check });
@@ -601,31 +604,33 @@ export class Writer {
         sql`UPDATE ${sql.raw(TABLE[set])} SET ${sql.join(sets, sql`, `)} WHERE id = ${id}`,
       );
     }
-    if (set === 'Observations') await refreshLatest(this.db, id);
+    if (oldObservation) {
+      // The rollup hours the observation left and entered, and the latest value.
+      const now = await one<{ t: string | Date }>(
+        this.db,
+        sql`SELECT phenomenon_time AS t FROM sta_observations WHERE id = ${id}`,
+      );
+      await rebuildHourly(this.db, oldObservation.ds, oldObservation.time, oldObservation.time);
+      await rebuildHourly(this.db, oldObservation.ds, new Date(now!.t), new Date(now!.t));
+      await recomputeLatest(this.db, oldObservation.ds);
+    }
     if (set !== 'Observations') await this.log('update', set, id, cityId);
   }
 
   async remove(set: SetName, id: number): Promise<void> {
     const cityId = await this.assertMayChange(set, id);
     if (set === 'Observations') {
-      const r = await one<{ ds: string }>(
+      const r = await one<{ ds: string; t: string | Date }>(
         this.db,
-        sql`DELETE FROM sta_observations WHERE id = ${id} RETURNING datastream_id AS ds`,
+        sql`DELETE FROM sta_observations WHERE id = ${id} RETURNING datastream_id AS ds, phenomenon_time AS t`,
       );
       await recomputeLatest(this.db, Number(r!.ds));
+      await rebuildHourly(this.db, Number(r!.ds), new Date(r!.t), new Date(r!.t));
       return;
     }
     await this.db.execute(sql`DELETE FROM ${sql.raw(TABLE[set])} WHERE id = ${id}`);
     await this.log('delete', set, id, cityId);
   }
-}
-
-async function refreshLatest(db: Db, observationId: number) {
-  const r = await one<{ ds: string }>(
-    db,
-    sql`SELECT datastream_id AS ds FROM sta_observations WHERE id = ${observationId}`,
-  );
-  if (r) await recomputeLatest(db, Number(r.ds));
 }
 
 export async function recomputeLatest(db: Db, datastreamId: number) {

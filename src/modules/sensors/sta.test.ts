@@ -252,6 +252,21 @@ describe('SensorThings API 1.1', () => {
     assert.equal(res.json().description, 'Neu beschrieben');
     const bad = await req('PATCH', `Things(${thingId})`, { color: 'rot' });
     assert.equal(bad.statusCode, 400);
+    // Changing and deleting observations keeps latest value and hourly rollup in step.
+    const obs = await req('POST', `Datastreams(${dsId})/Observations`, {
+      phenomenonTime: '2026-03-01T10:05:00Z',
+      result: 7,
+    });
+    const oid = obs.json()['@iot.id'];
+    assert.equal((await req('PATCH', `Observations(${oid})`, { result: 9 })).statusCode, 200);
+    const hour = async () =>
+      one<{ n: number; sum: number }>(
+        t.database.db,
+        sql`SELECT n, sum FROM sta_hourly WHERE datastream_id = ${dsId} AND hour = '2026-03-01T10:00:00Z'`,
+      );
+    assert.deepEqual(await hour(), { n: 1, sum: 9 });
+    assert.equal((await req('DELETE', `Observations(${oid})`)).statusCode, 200);
+    assert.equal(await hour(), undefined);
     const sensor = await req('POST', 'Sensors', {
       name: 'Zusatz',
       description: '',

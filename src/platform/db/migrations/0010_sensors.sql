@@ -127,9 +127,22 @@ CREATE TABLE sta_observations (
   parameters jsonb,
   feature_of_interest_id bigint REFERENCES sta_features_of_interest(id) ON DELETE CASCADE
 );
-CREATE INDEX sta_observations_ds_time_idx ON sta_observations (datastream_id, phenomenon_time DESC);
+-- INCLUDE result_number: aggregates over a time range are index-only scans.
+CREATE INDEX sta_observations_ds_time_idx ON sta_observations (datastream_id, phenomenon_time DESC) INCLUDE (result_number);
 CREATE INDEX sta_observations_time_brin ON sta_observations USING brin (phenomenon_time);
 CREATE INDEX sta_observations_foi_idx ON sta_observations (feature_of_interest_id);
+
+-- Hourly rollup of numeric results (count, sum, min, max), upserted once per ingest batch: hourly and
+-- daily aggregates over a year read at most 8,760 rows per datastream instead of 52,560 or more.
+CREATE TABLE sta_hourly (
+  datastream_id bigint NOT NULL REFERENCES sta_datastreams(id) ON DELETE CASCADE,
+  hour timestamptz NOT NULL,
+  n integer NOT NULL,
+  sum double precision NOT NULL,
+  min double precision NOT NULL,
+  max double precision NOT NULL,
+  PRIMARY KEY (datastream_id, hour)
+);
 
 -- The latest observation per datastream, upserted once per batch: dashboards and steles read this.
 CREATE TABLE sta_latest (
