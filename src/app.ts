@@ -11,6 +11,7 @@ import { opendataModule } from './modules/opendata/index.ts';
 import { participationModule } from './modules/participation/index.ts';
 import { portalModule } from './modules/portal/index.ts';
 import { reportsModule } from './modules/reports/index.ts';
+import { sensorsModule } from './modules/sensors/index.ts';
 import { signageModule } from './modules/signage/index.ts';
 import { adminModule } from './platform/admin/index.ts';
 import { authModule } from './platform/auth/index.ts';
@@ -97,5 +98,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(opendataModule);
   await app.register(mapsModule);
   await app.register(signageModule);
+  await app.register(sensorsModule);
   return app;
 }

@@ -18,6 +18,8 @@ export interface Config {
   secureCookies: boolean;
   redisUrl: string | undefined;
   mqttUrl: string | undefined;
+  /** Port of the embedded MQTT broker (SensorThings MQTT); undefined: no broker. Unused with mqttUrl. */
+  mqttPort: number | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
   admin: { email: string; password: string } | undefined;
@@ -104,6 +106,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secureCookies: bool(env, 'SECURE_COOKIES', baseUrl.startsWith('https://')),
     redisUrl: env.REDIS_URL || undefined,
     mqttUrl: env.MQTT_URL || undefined,
+    mqttPort:
+      env.MQTT_PORT === 'off' || (!env.MQTT_PORT && env.NODE_ENV === 'test')
+        ? undefined
+        : int(env, 'MQTT_PORT', 1883),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Stadtplattform <noreply@stadtplattform.example>',
     admin,

@@ -17,6 +17,8 @@ import { exportOffers, importOffers } from './modules/directory/transfer.ts';
 import { seedMaps } from './modules/maps/seed.ts';
 import { seedParticipation } from './modules/participation/seed.ts';
 import { seedReports } from './modules/reports/seed.ts';
+import { startDemoSimulator } from './modules/sensors/index.ts';
+import { seedSensors } from './modules/sensors/seed.ts';
 import { seedSignage } from './modules/signage/seed.ts';
 import { ensureAdmin } from './platform/auth/service.ts';
 import { connect, type Database, one, sql } from './platform/db/index.ts';
@@ -55,11 +57,12 @@ async function seed(database: Database) {
   console.log(`defect reports: ${(await seedReports(database.db)).created} created`);
   console.log(`participation: ${(await seedParticipation(database.db)).ideas} ideas created`);
   console.log(`map layers: ${(await seedMaps(database.db)).layers} created`);
-  console.log(`steles: ${(await seedSignage(database.db)).steles} created`);
   const content = await seedContent(database.db);
   console.log(
     `content: ${content.news} news, ${content.events} events, ${content.campaigns} campaigns created`,
   );
+  console.log(`sensors: ${(await seedSensors(database.db)).observations} simulated observations`);
+  console.log(`steles: ${(await seedSignage(database.db)).steles} created`);
 }
 
 async function cityIdArg(database: Database, arg: string | undefined): Promise<number | null> {
@@ -79,9 +82,11 @@ async function main(argv: string[]) {
       await seedIfEmpty(database, config, console.log);
       if (config.admin) await ensureAdmin(database.db, config.admin.email, config.admin.password);
       const app = await buildApp(config, { database });
+      let simulator: Awaited<ReturnType<typeof startDemoSimulator>>;
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
         // Stop accepting, let running requests finish, then close the database.
+        await simulator?.stop();
         await app.close();
         await database.close();
         process.exit(0);
@@ -89,6 +94,7 @@ async function main(argv: string[]) {
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
       await app.listen({ port: config.port, host: config.host });
+      simulator = await startDemoSimulator(app);
       console.log(`Stadtplattform läuft auf ${config.baseUrl}`);
       return;
     }

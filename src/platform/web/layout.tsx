@@ -98,6 +98,7 @@ function MainNav({ ctx }: { ctx: PageContext }) {
     { href: `${base}/lebenslagen`, label: ctx.t('nav.lifeSituations') },
     ...(ctx.city ? [{ href: `${base}/maengel`, label: ctx.t('nav.reports') }] : []),
     ...(ctx.city ? [{ href: `${base}/beteiligung`, label: ctx.t('nav.participation') }] : []),
+    ...(ctx.city ? [{ href: `${base}/stadtdaten`, label: ctx.t('nav.sensors') }] : []),
     { href: `${base}/bonus`, label: ctx.t('nav.bonus') },
   ];
   return (

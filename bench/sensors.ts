@@ -1,0 +1,299 @@
+/**
+ * Urban data benchmarks, each next to the physical limit measured in the same run on the same table:
+ *   1. raw COPY into sta_observations                         (the limit)
+ *   2. HTTP dataArray (POST /sta/v1.1/CreateObservations)      → ratio to COPY (target ≥ 0.5)
+ *   3. MQTT QoS 1 over the embedded broker, many connections   → ratio to COPY (target ≥ 0.5)
+ *   4. daily aggregate over one year of 10-minute data, p95     (target < 50 ms), next to a raw scan
+ *      of the same rows
+ * Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/sensors.ts
+ * (without DATABASE_URL it runs on PGlite). BENCH_N sets the number of observations (default 100000).
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { mqttOf } from '../src/modules/sensors/index.ts';
+import {
+  aggregates,
+  createApiKey,
+  OBSERVATION_TYPES,
+  rebuildHourly,
+} from '../src/modules/sensors/service.ts';
+import { Writer } from '../src/modules/sensors/sta-write.ts';
+import { connect, type Database, type Db, one, sql } from '../src/platform/db/index.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { seedDemoRegion } from '../src/platform/tenancy/seed.ts';
+
+const N = Number(process.env.BENCH_N ?? 100_000);
+const YEAR = 52_560; // 365 days of 10-minute values
+
+async function openDatabase(): Promise<{ database: Database; drop: () => Promise<void>; url?: string }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const database = await connect({});
+    await migrate(database);
+    await seedDemoRegion(database.db);
+    return { database, drop: async () => database.close() };
+  }
+  const admin = await connect({ databaseUrl: url, poolSize: 1 });
+  const name = `sp_bench_sensors_${randomBytes(3).toString('hex')}`;
+  await admin.withClient((c) => c.exec(`CREATE DATABASE ${name}`));
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const database = await connect({ databaseUrl: u.toString(), poolSize: 10 });
+  await migrate(database);
+  await seedDemoRegion(database.db);
+  return {
+    database,
+    url: u.toString(),
+    drop: async () => {
+      await database.close();
+      await admin.withClient((c) => c.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await admin.close();
+    },
+  };
+}
+
+async function makeDatastream(db: Db, name: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const w = new Writer(tx as unknown as Db, { cities: 'all' });
+    const thing = await w.create('Things', {
+      name: `Bench ${name}`,
+      Locations: [
+        {
+          name: 'Bench',
+          description: '',
+          encodingType: 'application/geo+json',
+          location: { type: 'Point', coordinates: [10.0936, 48.8378] },
+        },
+      ],
+      Datastreams: [
+        {
+          name,
+          description: '',
+          observationType: OBSERVATION_TYPES.measurement,
+          unitOfMeasurement: { name: 'Grad Celsius', symbol: '°C', definition: '' },
+          Sensor: { name: 'Bench', description: '', encodingType: 'text/html', metadata: '' },
+          ObservedProperty: { name: 'Bench', definition: '', description: '' },
+        },
+      ],
+    });
+    const r = await one<{ id: string }>(
+      tx as unknown as Db,
+      sql`SELECT id FROM sta_datastreams WHERE thing_id = ${thing}`,
+    );
+    return Number(r!.id);
+  });
+}
+
+const t0 = Date.UTC(2025, 0, 1);
+const iso = (i: number, stepMs: number) => new Date(t0 + i * stepMs).toISOString();
+
+/** Raw COPY of n rows (datastream, time, value, feature) into the same table. */
+async function copyRows(
+  database: Database,
+  url: string | undefined,
+  ds: number,
+  foi: number,
+  n: number,
+  stepMs: number,
+) {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++)
+    lines.push(`${ds}\t${iso(i, stepMs)}\t${(20 + Math.sin(i / 50) * 5).toFixed(2)}\t${foi}`);
+  const text = `${lines.join('\n')}\n`;
+  const columns = 'sta_observations (datastream_id, phenomenon_time, result_number, feature_of_interest_id)';
+  const started = performance.now();
+  if (url) {
+    const [{ default: pg }, { from: copyFrom }] = await Promise.all([
+      import('pg'),
+      import('pg-copy-streams'),
+    ]);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const stream = client.query(copyFrom(`COPY ${columns} FROM STDIN`));
+    await pipeline(async function* () {
+      for (let i = 0; i < text.length; i += 1 << 20) yield text.slice(i, i + (1 << 20));
+    }, stream);
+    await client.end();
+  } else {
+    await database.pglite!.query(`COPY ${columns} FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+  }
+  return performance.now() - started;
+}
+
+async function main() {
+  const { database, drop, url } = await openDatabase();
+  const db = database.db;
+  const config = loadConfig(
+    { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent', NODE_ENV: 'production' },
+    {
+      secret: 'bench-secret-bench-secret-bench-secret-1',
+      mqttPort: 0,
+      host: '127.0.0.1',
+      mqttUrl: undefined,
+    },
+  );
+  const app = await buildApp(config, { database, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const { key } = await createApiKey(db, { cityId: null, name: 'bench' });
+  const [dsCopy, dsHttp, dsMqtt, dsYear] = [
+    await makeDatastream(db, 'copy'),
+    await makeDatastream(db, 'http'),
+    await makeDatastream(db, 'mqtt'),
+    await makeDatastream(db, 'year'),
+  ];
+  // A FeatureOfInterest for the COPY rows, as the ingest path would attach one.
+  await app.inject({
+    method: 'POST',
+    url: `/sta/v1.1/Datastreams(${dsCopy})/Observations`,
+    headers: { 'x-api-key': key },
+    payload: { result: 1 },
+  });
+  const foi = Number(
+    (await one<{ f: string }>(db, sql`SELECT feature_of_interest_id AS f FROM sta_observations LIMIT 1`))!.f,
+  );
+
+  // 1. COPY
+  const copyMs = await copyRows(database, url, dsCopy, foi, N, 1000);
+  const copyRate = N / (copyMs / 1000);
+
+  // 2. HTTP dataArray, batches of 5000, two requests in flight.
+  const batch = 5000;
+  const bodies: string[] = [];
+  for (let s = 0; s < N; s += batch) {
+    const rows = [];
+    for (let i = s; i < Math.min(N, s + batch); i++) rows.push([iso(i, 1000), 20 + Math.sin(i / 50) * 5]);
+    bodies.push(
+      JSON.stringify([
+        { Datastream: { '@iot.id': dsHttp }, components: ['phenomenonTime', 'result'], dataArray: rows },
+      ]),
+    );
+  }
+  let next = 0;
+  const httpStart = performance.now();
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const res = await fetch(`${origin}/sta/v1.1/CreateObservations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          body,
+        });
+        if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+      }
+    }),
+  );
+  const httpRate = N / ((performance.now() - httpStart) / 1000);
+
+  // 3. MQTT QoS 1: 128 device connections, each with up to 64 messages in flight.
+  const { connectAsync } = await import('mqtt');
+  const port = mqttOf(database)!.address()!.port;
+  const conns = 128;
+  const perConn = Math.ceil(N / conns);
+  const clients = await Promise.all(
+    Array.from({ length: conns }, (_, c) =>
+      connectAsync(`mqtt://127.0.0.1:${port}`, {
+        clientId: `bench-${c}`,
+        username: 'bench',
+        password: key,
+        reconnectPeriod: 0,
+      }),
+    ),
+  );
+  const mqttStart = performance.now();
+  await Promise.all(
+    clients.map(async (client, c) => {
+      const inflight = new Set<Promise<unknown>>();
+      for (let i = 0; i < perConn; i++) {
+        const k = c * perConn + i;
+        if (k >= N) break;
+        const p = client.publishAsync(
+          `v1.1/Datastreams(${dsMqtt})/Observations`,
+          `{"phenomenonTime":"${iso(k, 1000)}","result":${(20 + Math.sin(k / 50) * 5).toFixed(2)}}`,
+          { qos: 1 },
+        );
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+        if (inflight.size >= 64) await Promise.race(inflight);
+      }
+      await Promise.all(inflight);
+    }),
+  );
+  const mqttRate = N / ((performance.now() - mqttStart) / 1000);
+  await Promise.all(clients.map((c) => c.endAsync()));
+  const stored = await one<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM sta_observations WHERE datastream_id = ${dsMqtt}`,
+  );
+  if (stored!.n !== N) throw new Error(`MQTT: ${stored!.n} of ${N} stored`);
+
+  // 4. A year of 10-minute data, daily aggregate p95.
+  await copyRows(database, url, dsYear, foi, YEAR, 600_000);
+  // COPY bypasses ingest: build the hourly rollup for these rows as an import would.
+  await rebuildHourly(db, dsYear);
+  // What autovacuum does in production: the visibility map makes the aggregate an index-only scan.
+  if (url) await db.execute(sql`VACUUM ANALYZE sta_observations`);
+  const from = new Date(t0);
+  const to = new Date(t0 + 365 * 86_400_000);
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) await aggregates(db, dsYear, 'day', from, to);
+  for (let i = 0; i < 40; i++) {
+    const s = performance.now();
+    const r = await aggregates(db, dsYear, 'day', from, to);
+    times.push(performance.now() - s);
+    if (r.length < 365) throw new Error(`aggregate returned ${r.length} days`);
+  }
+  times.sort((a, b) => a - b);
+  const p95 = times[Math.floor(times.length * 0.95) - 1]!;
+  const scan: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const s = performance.now();
+    await db.execute(sql`SELECT count(result_number) FROM sta_observations WHERE datastream_id = ${dsYear}
+      AND phenomenon_time >= ${from.toISOString()}::timestamptz AND phenomenon_time < ${to.toISOString()}::timestamptz`);
+    scan.push(performance.now() - s);
+  }
+  scan.sort((a, b) => a - b);
+
+  // Server-side execution time of the same query (less sensitive to a busy machine than the round trip).
+  const plan = await one<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(
+    db,
+    sql`EXPLAIN (ANALYZE, FORMAT JSON) SELECT date_trunc('day', hour, 'Europe/Berlin') AS t, min(min), max(max),
+          sum(sum) / sum(n), sum(n)::int FROM sta_hourly WHERE datastream_id = ${dsYear}
+          AND hour >= ${from.toISOString()}::timestamptz AND hour < ${to.toISOString()}::timestamptz GROUP BY 1 ORDER BY 1`,
+  );
+  const planJson = plan!['QUERY PLAN'];
+  const execMs = (typeof planJson === 'string' ? JSON.parse(planJson) : planJson)[0][
+    'Execution Time'
+  ] as number;
+  const { loadavg } = await import('node:os');
+
+  await app.close();
+  await drop();
+  const f = (n: number) => Math.round(n).toLocaleString('en');
+  console.log(`sensors benchmark (${url ? 'PostgreSQL' : 'PGlite'}, ${f(N)} observations)`);
+  console.log(`| path | observations/s | ratio to COPY |`);
+  console.log(`| --- | ---: | ---: |`);
+  console.log(`| raw COPY (limit) | ${f(copyRate)} | 1.00 |`);
+  console.log(`| HTTP dataArray (5000/request) | ${f(httpRate)} | ${(httpRate / copyRate).toFixed(2)} |`);
+  console.log(`| MQTT QoS 1 (128 connections) | ${f(mqttRate)} | ${(mqttRate / copyRate).toFixed(2)} |`);
+  console.log(
+    `daily aggregate over ${f(YEAR)} rows: p50 ${times[times.length >> 1]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (target < 50 ms), server execution ${execMs.toFixed(1)} ms; raw index scan of the same rows p50 ${scan[scan.length >> 1]!.toFixed(1)} ms`,
+  );
+  console.log(
+    `load average during the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (2 cores)`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

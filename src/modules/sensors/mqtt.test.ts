@@ -1,0 +1,213 @@
+/** SensorThings MQTT: publish → stored (before the ack) → subscribers receive; embedded and Mosquitto. */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import mqtt from 'mqtt';
+import { cityId, type TestApp, testApp } from '../../../test/helpers.ts';
+import { one, sql } from '../../platform/db/index.ts';
+import { mqttOf } from './index.ts';
+import { createApiKey, OBSERVATION_TYPES } from './service.ts';
+
+async function makeDatastream(t: TestApp, key: string): Promise<number> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/sta/v1.1/Things',
+    headers: { 'x-api-key': key },
+    payload: {
+      name: 'Pegel Kocher',
+      Locations: [
+        {
+          name: 'Kocherbrücke',
+          description: '',
+          encodingType: 'application/geo+json',
+          location: { type: 'Point', coordinates: [10.0936, 48.8378] },
+        },
+      ],
+      Datastreams: [
+        {
+          name: 'Wasserstand Kocher',
+          description: '',
+          observationType: OBSERVATION_TYPES.measurement,
+          unitOfMeasurement: { name: 'Zentimeter', symbol: 'cm', definition: 'ucum:cm' },
+          Sensor: { name: 'Radarpegel', description: '', encodingType: 'text/html', metadata: '' },
+          ObservedProperty: { name: 'Wasserstand', definition: '', description: '' },
+        },
+      ],
+    },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  const ds = await t.app.inject(`/sta/v1.1/Things(${res.json()['@iot.id']})/Datastreams`);
+  return ds.json().value[0]['@iot.id'];
+}
+
+/** Resolves with the first message on topic matching pred. */
+function nextMessage(
+  client: mqtt.MqttClient,
+  pred: (m: Record<string, unknown>) => boolean,
+): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const on = (_topic: string, payload: Buffer) => {
+      const m = JSON.parse(payload.toString());
+      if (pred(m)) {
+        client.off('message', on);
+        resolve(m);
+      }
+    };
+    client.on('message', on);
+  });
+}
+
+describe('MQTT with the embedded broker', () => {
+  let t: TestApp;
+  let key: string;
+  let ds: number;
+  let url: string;
+  const clients: mqtt.MqttClient[] = [];
+
+  before(async () => {
+    t = await testApp({ mqttPort: 0, host: '127.0.0.1' });
+    key = (await createApiKey(t.database.db, { cityId: await cityId(t.database, 'aalen'), name: 'mqtt' }))
+      .key;
+    ds = await makeDatastream(t, key);
+    url = `mqtt://127.0.0.1:${mqttOf(t.database)!.address()!.port}`;
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await t.close();
+  });
+
+  test('publish (QoS 1) is stored before the ack; subscribers receive the created Observation', async () => {
+    const sub = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+    clients.push(sub);
+    await sub.subscribeAsync(`v1.1/Datastreams(${ds})/Observations`, { qos: 1 });
+    const pub = await mqtt.connectAsync(url, { username: 'sensor', password: key, reconnectPeriod: 0 });
+    clients.push(pub);
+    const received = nextMessage(sub, (m) => m.result === 142);
+    await pub.publishAsync(
+      `v1.1/Datastreams(${ds})/Observations`,
+      JSON.stringify({ phenomenonTime: '2026-02-01T08:00:00Z', result: 142 }),
+      { qos: 1 },
+    );
+    // The PUBACK has arrived: the row must already be there.
+    const row = await one<{ id: string }>(
+      t.database.db,
+      sql`SELECT id FROM sta_observations WHERE datastream_id = ${ds} AND result_number = 142`,
+    );
+    assert.ok(row, 'stored before the acknowledgement');
+    const msg = await received;
+    assert.equal(msg['@iot.id'], Number(row.id));
+    assert.match(String(msg['@iot.selfLink']), /\/sta\/v1\.1\/Observations\(\d+\)$/);
+
+    // Observations created over HTTP reach MQTT subscribers too (FROST #2097).
+    const viaHttp = nextMessage(sub, (m) => m.result === 150);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/sta/v1.1/Datastreams(${ds})/Observations`,
+      headers: { 'x-api-key': key },
+      payload: { phenomenonTime: '2026-02-01T08:10:00Z', result: 150 },
+    });
+    assert.equal(res.statusCode, 201);
+    assert.equal((await viaHttp)['@iot.id'], res.json()['@iot.id']);
+  });
+
+  test('bad payloads are refused and counted; publishing without a key is not allowed', async () => {
+    const pub = await mqtt.connectAsync(url, { username: 'sensor', password: key, reconnectPeriod: 0 });
+    clients.push(pub);
+    await pub.publishAsync(`v1.1/Datastreams(${ds})/Observations`, 'kein json', { qos: 1 });
+    await pub.publishAsync(`v1.1/Datastreams(${ds})/Observations`, JSON.stringify({ result: 'hoch' }), {
+      qos: 1,
+    });
+    await pub.publishAsync(
+      `v1.1/Datastreams(${ds})/Observations`,
+      JSON.stringify({ result: 1, phenomenonTime: '2999-01-01T00:00:00Z' }),
+      { qos: 1 },
+    );
+    const counts = await one<{ invalid: number; type: number; future: number }>(
+      t.database.db,
+      sql`SELECT coalesce(sum(count) FILTER (WHERE reason = 'invalid'), 0)::int AS invalid,
+            coalesce(sum(count) FILTER (WHERE reason = 'type'), 0)::int AS type,
+            coalesce(sum(count) FILTER (WHERE reason = 'future'), 0)::int AS future
+          FROM sta_rejections WHERE datastream_id = ${ds}`,
+    );
+    assert.deepEqual(counts, { invalid: 1, type: 1, future: 1 });
+    const stored = await one<{ n: number }>(
+      t.database.db,
+      sql`SELECT count(*)::int AS n FROM sta_observations WHERE datastream_id = ${ds}`,
+    );
+    assert.equal(stored!.n, 2);
+
+    const anon = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+    clients.push(anon);
+    const closed = new Promise<void>((resolve) => anon.once('close', () => resolve()));
+    anon.publish(`v1.1/Datastreams(${ds})/Observations`, JSON.stringify({ result: 3 }), { qos: 1 });
+    await closed;
+    await assert.rejects(
+      mqtt.connectAsync(url, { username: 'sensor', password: 'sta_wrong', reconnectPeriod: 0 }),
+    );
+  });
+});
+
+async function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port, timeout: 3000 }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+    s.on('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
+const MOSQUITTO = process.env.MQTT_TEST_URL ?? 'mqtt://127.0.0.1:1883';
+const mosquittoUp = await reachable(new URL(MOSQUITTO).hostname, Number(new URL(MOSQUITTO).port || 1883));
+
+describe('MQTT with an external broker (Mosquitto)', {
+  skip: mosquittoUp ? false : `no broker at ${MOSQUITTO}`,
+}, () => {
+  let t: TestApp;
+  let ds: number;
+  const clients: mqtt.MqttClient[] = [];
+
+  before(async () => {
+    // Our own group and a session that ends with the connection: parallel runs do not share load.
+    const id = `sp-test-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
+    Object.assign(process.env, { MQTT_SHARE_GROUP: id, MQTT_CLIENT_ID: id, MQTT_SESSION_EXPIRY: '0' });
+    t = await testApp({ mqttUrl: MOSQUITTO });
+    const key = (
+      await createApiKey(t.database.db, { cityId: await cityId(t.database, 'aalen'), name: 'mqtt' })
+    ).key;
+    ds = await makeDatastream(t, key);
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await t.close();
+  });
+
+  test('a device publishes to Mosquitto; the platform stores it and re-publishes the Observation', async () => {
+    const marker = 1000 + Math.floor(Math.random() * 1e6);
+    const sub = await mqtt.connectAsync(MOSQUITTO, { reconnectPeriod: 0 });
+    clients.push(sub);
+    await sub.subscribeAsync(`v1.1/Datastreams(${ds})/Observations`, { qos: 1 });
+    const created = nextMessage(sub, (m) => m.result === marker && '@iot.id' in m);
+    const device = await mqtt.connectAsync(MOSQUITTO, { reconnectPeriod: 0 });
+    clients.push(device);
+    await device.publishAsync(`v1.1/Datastreams(${ds})/Observations`, JSON.stringify({ result: marker }), {
+      qos: 1,
+    });
+    const msg = await created;
+    const row = await one<{ id: string }>(
+      t.database.db,
+      sql`SELECT id FROM sta_observations WHERE result_number = ${marker}`,
+    );
+    assert.equal(msg['@iot.id'], Number(row!.id));
+    // Our own re-publication is not ingested a second time.
+    const n = await one<{ n: number }>(
+      t.database.db,
+      sql`SELECT count(*)::int AS n FROM sta_observations WHERE result_number = ${marker}`,
+    );
+    assert.equal(n!.n, 1);
+  });
+});

@@ -1,0 +1,248 @@
+/**
+ * OGC SensorThings API 1.1 at /sta/v1.1/: reads are public, writes need an API key
+ * (X-API-Key or Authorization: Bearer) or a staff session (editor or admin of the city).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { citiesWithRole } from '../../platform/auth/service.ts';
+import type { Db } from '../../platform/db/index.ts';
+import { badRequest, HttpError } from '../../platform/http/errors.ts';
+import { observationJson, type SensorHub } from './hub.ts';
+import { ENTITIES, SET_NAMES, type SetName } from './model.ts';
+import {
+  type CreatedObservation,
+  countRejections,
+  ingestObservations,
+  MAX_BATCH,
+  type ObservationInput,
+  type Principal,
+  principalForKey,
+} from './service.ts';
+import { type Ctx, readCollection, readEntity, resolvePath } from './sta-read.ts';
+import { Writer } from './sta-write.ts';
+
+export const STA_PREFIX = '/sta/v1.1';
+
+const CONFORMANCE = [
+  'http://www.opengis.net/spec/iot_sensing/1.1/req/datamodel',
+  'http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/resource-path-to-entities',
+  'http://www.opengis.net/spec/iot_sensing/1.1/req/request-data',
+  'http://www.opengis.net/spec/iot_sensing/1.1/req/create-update-delete',
+  'http://www.opengis.net/spec/iot_sensing/1.1/req/data-array/data-array',
+  'http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/observations-creation',
+  'http://www.opengis.net/spec/iot_sensing/1.1/req/receive-updates-via-mqtt/receive-updates',
+];
+
+/** API key or staff session; anything else may only read. */
+export async function principalOf(db: Db, request: FastifyRequest): Promise<Principal> {
+  const header = request.headers['x-api-key'];
+  const auth = request.headers.authorization;
+  const key = typeof header === 'string' ? header : auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+  if (key) {
+    const p = await principalForKey(db, key.trim());
+    if (!p) throw new HttpError(401, 'API-Schlüssel ungültig oder widerrufen');
+    return p;
+  }
+  const user = request.user;
+  if (!user) throw new HttpError(401, 'Schreiben nur mit API-Schlüssel oder als angemeldete Redaktion');
+  const editor = citiesWithRole(user, 'editor');
+  if (editor !== 'all' && editor.length === 0) throw new HttpError(403, 'Keine Berechtigung für Sensordaten');
+  return { cities: editor, userId: user.id };
+}
+
+const WRITE_LIMIT = { rateLimit: { max: 1200, timeWindow: 60_000 } };
+
+/** The reverse navigation, so POST Datastreams(1)/Observations links the new entity to its parent. */
+function linkToParent(body: Record<string, unknown>, target: SetName, parent: { set: SetName; id: number }) {
+  const def = ENTITIES[target];
+  const entry = Object.entries(def.navs).find(([, n]) => n.target === parent.set);
+  if (!entry) return;
+  const [name, nav] = entry;
+  const ref = { '@iot.id': parent.id };
+  if (nav.many) body[name] = [...(Array.isArray(body[name]) ? (body[name] as unknown[]) : []), ref];
+  else body[name] = ref;
+}
+
+export interface DataArrayItem {
+  Datastream?: { '@iot.id'?: unknown };
+  components?: unknown;
+  dataArray?: unknown;
+}
+
+const COMPONENTS = new Set([
+  'phenomenonTime',
+  'result',
+  'resultTime',
+  'resultQuality',
+  'validTime',
+  'parameters',
+  'FeatureOfInterest/id',
+]);
+
+/** The dataArray extension: [{Datastream, components, dataArray}] → flat inputs, with their row index. */
+export function fromDataArray(body: unknown): ObservationInput[] {
+  if (!Array.isArray(body)) throw badRequest('CreateObservations erwartet eine Liste');
+  const out: ObservationInput[] = [];
+  for (const [i, item] of (body as DataArrayItem[]).entries()) {
+    const ds = Number(item?.Datastream?.['@iot.id']);
+    if (!Number.isSafeInteger(ds)) throw badRequest(`Eintrag ${i + 1}: Datastream mit @iot.id fehlt`);
+    const comps = item.components;
+    if (
+      !Array.isArray(comps) ||
+      !comps.every((c) => typeof c === 'string' && COMPONENTS.has(c)) ||
+      !comps.includes('result')
+    )
+      throw badRequest(`Eintrag ${i + 1}: components ungültig (result ist Pflicht)`);
+    if (!Array.isArray(item.dataArray)) throw badRequest(`Eintrag ${i + 1}: dataArray fehlt`);
+    for (const row of item.dataArray as unknown[]) {
+      if (!Array.isArray(row) || row.length !== comps.length)
+        throw badRequest(`Eintrag ${i + 1}: jede Zeile braucht ${comps.length} Werte`);
+      const v = Object.fromEntries((comps as string[]).map((c, k) => [c, row[k]]));
+      const str = (x: unknown) =>
+        typeof x === 'string' ? x : x === undefined || x === null ? undefined : String(x);
+      out.push({
+        datastreamId: ds,
+        phenomenonTime: str(v.phenomenonTime),
+        resultTime: str(v.resultTime),
+        result: v.result,
+        resultQuality: v.resultQuality,
+        validTime: str(v.validTime),
+        parameters: v.parameters,
+        featureOfInterestId:
+          v['FeatureOfInterest/id'] === undefined ? undefined : Number(v['FeatureOfInterest/id']),
+      });
+    }
+  }
+  if (out.length > MAX_BATCH) throw new HttpError(413, `Höchstens ${MAX_BATCH} Werte je Anfrage`);
+  return out;
+}
+
+export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) {
+  const db = app.database.db;
+  const { hub } = opts;
+  const base = () => `${app.config.baseUrl}${STA_PREFIX}`;
+  const ctx = (): Ctx => ({ db, base: base() });
+
+  const pathOf = (request: FastifyRequest) =>
+    decodeURIComponent(request.url.split('?')[0]!.slice(STA_PREFIX.length + 1));
+  const queryOf = (request: FastifyRequest) => {
+    const raw: Record<string, string> = {};
+    for (const [k, v] of Object.entries(request.query as Record<string, unknown>)) {
+      if (Array.isArray(v)) throw badRequest(`${k} darf nur einmal vorkommen`);
+      raw[k] = String(v);
+    }
+    return raw;
+  };
+  const json = (reply: FastifyReply, status: number, body: unknown) =>
+    reply
+      .code(status)
+      .header('access-control-allow-origin', '*')
+      .type('application/json; charset=utf-8')
+      .send(body);
+
+  /** Write in one transaction, publish after commit. */
+  async function write<T>(request: FastifyRequest, fn: (w: Writer) => Promise<T>): Promise<T> {
+    const principal = await principalOf(db, request);
+    let created: CreatedObservation[] = [];
+    let writer: Writer | undefined;
+    let result: T;
+    try {
+      result = await db.transaction(async (tx) => {
+        writer = new Writer(tx as unknown as Db, principal);
+        const r = await fn(writer);
+        created = writer.observations;
+        return r;
+      });
+    } catch (err) {
+      if (writer?.rejections.length) await countRejections(db, writer.rejections);
+      throw err;
+    }
+    await hub.published(created);
+    return result;
+  }
+
+  const index = async (_request: FastifyRequest, reply: FastifyReply) =>
+    json(reply, 200, {
+      value: SET_NAMES.map((name) => ({ name, url: `${base()}/${name}` })),
+      serverSettings: { conformance: CONFORMANCE },
+    });
+  app.get(STA_PREFIX, { schema: { hide: true } }, index);
+  app.get(`${STA_PREFIX}/`, { schema: { hide: true } }, index);
+
+  app.get(`${STA_PREFIX}/*`, { schema: { hide: true } }, async (request, reply) => {
+    const path = pathOf(request);
+    const raw = queryOf(request);
+    const r = await resolvePath(db, path);
+    reply.header('cache-control', 'no-cache');
+    switch (r.kind) {
+      case 'collection':
+        return json(reply, 200, await readCollection(ctx(), r.def, r.cond, raw, `${base()}/${path}`));
+      case 'entity':
+        return json(reply, 200, await readEntity(ctx(), r.def, r.id, r.cond, raw));
+      case 'property': {
+        const e = await readEntity(ctx(), r.def, r.id, undefined, {});
+        const v = r.property === 'id' ? e['@iot.id'] : e[r.property];
+        if (v === undefined) return reply.code(204).send();
+        if (r.value)
+          return reply.type('text/plain; charset=utf-8').send(typeof v === 'string' ? v : JSON.stringify(v));
+        return json(reply, 200, { [r.property]: v });
+      }
+      case 'ref': {
+        if (r.id !== undefined)
+          return json(reply, 200, { '@iot.selfLink': `${base()}/${r.def.set}(${r.id})` });
+        const c = await readCollection(ctx(), r.def, r.cond, { ...raw, $select: 'id' }, `${base()}/${path}`);
+        return json(reply, 200, {
+          ...c,
+          value: c.value.map((v) => ({ '@iot.selfLink': v['@iot.selfLink'] })),
+        });
+      }
+    }
+  });
+
+  app.post(
+    `${STA_PREFIX}/CreateObservations`,
+    { schema: { hide: true }, config: WRITE_LIMIT },
+    async (request, reply) => {
+      const principal = await principalOf(db, request);
+      const inputs = fromDataArray(request.body);
+      const r = await db.transaction(async (tx) =>
+        ingestObservations(tx as unknown as Db, inputs, principal),
+      );
+      await hub.published(r.created);
+      return json(
+        reply,
+        201,
+        r.results.map((x) => (x.ok ? `${base()}/Observations(${x.observation.id})` : 'error')),
+      );
+    },
+  );
+
+  app.post(`${STA_PREFIX}/*`, { schema: { hide: true }, config: WRITE_LIMIT }, async (request, reply) => {
+    const r = await resolvePath(db, pathOf(request));
+    if (r.kind !== 'collection') throw new HttpError(405, 'Neue Einträge nur an eine Sammlung senden');
+    const body = request.body as Record<string, unknown>;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('JSON-Objekt erwartet');
+    if (r.parent) linkToParent(body, r.def.set, r.parent);
+    const id = await write(request, (w) => w.create(r.def.set, body));
+    const entity = await readEntity(ctx(), r.def, id, undefined, {});
+    reply.header('location', entity['@iot.selfLink'] as string);
+    return json(reply, 201, entity);
+  });
+
+  const update = async (request: FastifyRequest, reply: FastifyReply) => {
+    const r = await resolvePath(db, pathOf(request));
+    if (r.kind !== 'entity') throw new HttpError(405, 'Ändern nur an einem einzelnen Eintrag');
+    const body = request.body as Record<string, unknown>;
+    await write(request, (w) => w.update(r.def.set, r.id, body));
+    return json(reply, 200, await readEntity(ctx(), r.def, r.id, undefined, {}));
+  };
+  app.patch(`${STA_PREFIX}/*`, { schema: { hide: true }, config: WRITE_LIMIT }, update);
+
+  app.delete(`${STA_PREFIX}/*`, { schema: { hide: true }, config: WRITE_LIMIT }, async (request, reply) => {
+    const r = await resolvePath(db, pathOf(request));
+    if (r.kind !== 'entity') throw new HttpError(405, 'Löschen nur an einem einzelnen Eintrag');
+    await write(request, (w) => w.remove(r.def.set, r.id));
+    return reply.code(200).send();
+  });
+}
+
+export { observationJson };
