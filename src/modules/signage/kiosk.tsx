@@ -551,7 +551,12 @@ export async function kioskRoutes(app: FastifyInstance) {
           items:
             readings?.map((r) => ({
               title: `${r.label}: ${r.value} ${r.unit}`,
-              text: r.simulated ? L(k.ctx.locale, 'simulierter Wert', 'simulated value') : '',
+              text: [
+                r.warning && `${L(k.ctx.locale, 'Warnung', 'Warning')}: ${r.warning}`,
+                r.simulated && L(k.ctx.locale, 'simulierter Wert', 'simulated value'),
+              ]
+                .filter(Boolean)
+                .join(' · '),
               when: r.observedAt,
             })) ?? null,
           empty: L(k.ctx.locale, 'Zurzeit liegen keine Messwerte vor.', 'No readings at the moment.'),

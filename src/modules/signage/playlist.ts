@@ -9,6 +9,7 @@ import type { City } from '../../platform/tenancy/service.ts';
 import { checkinToken, ROTATION_SECONDS, rotationWindow } from '../bonus/service.ts';
 import { activeCampaignMessages, latestNews, upcomingEvents } from '../content/service.ts';
 import { listPublished } from '../directory/service.ts';
+import { latestValues } from '../sensors/service.ts';
 import * as q from './queries.ts';
 import type { SlideKind } from './service.ts';
 
@@ -19,22 +20,29 @@ export interface SensorReading {
   unit: string;
   observedAt: Date;
   simulated: boolean;
+  /** The threshold notice when the value crosses it (e.g. an ozone warning), else null. */
+  warning: string | null;
 }
 
-/**
- * Live sensor values come from the sensors module (built on another branch): it exports
- * latestValues(db, cityId). Wire it once with setSensorSource(...) where both modules are present;
- * until then the sensors slide shows a clear "no data" state, never invented values.
- */
-export type SensorSource = (db: Db, cityId: number) => Promise<SensorReading[]>;
-let sensorSource: SensorSource | undefined;
-export function setSensorSource(source: SensorSource | undefined): void {
-  sensorSource = source;
-}
+const number = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 });
+const MAX_TILES = 6;
 
-/** Current sensor readings, or null when no sensor source is wired. */
-export async function sensorReadings(db: Db, cityId: number): Promise<SensorReading[] | null> {
-  return sensorSource ? sensorSource(db, cityId) : null;
+/** Current readings of the city's sensors, warnings first; datastreams without a value are left out. */
+export async function sensorReadings(db: Db, cityId: number): Promise<SensorReading[]> {
+  const values = await latestValues(db, cityId);
+  return values
+    .filter((v) => v.time !== null && v.value !== null)
+    .sort((x, y) => Number(y.status === 'exceeded') - Number(x.status === 'exceeded'))
+    .slice(0, MAX_TILES)
+    .map((v) => ({
+      label: v.locationName && !v.name.includes(v.locationName) ? `${v.name} (${v.locationName})` : v.name,
+      value: typeof v.value === 'number' ? number.format(v.value) : String(v.value),
+      unit: v.unit.symbol ?? '',
+      // Raw timestamptz columns arrive as text from one driver and as Date from the other.
+      observedAt: new Date(v.time!),
+      simulated: v.simulated,
+      warning: v.status === 'exceeded' ? (v.threshold?.message ?? 'Grenzwert überschritten') : null,
+    }));
 }
 
 export interface ListItem {
@@ -55,7 +63,7 @@ export interface NearbyOffer {
 }
 
 export type SlideContent =
-  | { kind: 'sensors'; readings: SensorReading[] | null }
+  | { kind: 'sensors'; readings: SensorReading[] }
   | { kind: 'events' | 'news' | 'campaigns'; items: ListItem[] | null }
   | { kind: 'checkin'; placeName: string; url: string; qr: string; validSeconds: number }
   | { kind: 'offers'; items: NearbyOffer[]; radiusM: number }

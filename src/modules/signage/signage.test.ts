@@ -5,6 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import { cityId, cookiesOf, form, type TestApp, testApp, userAgent } from '../../../test/helpers.ts';
 import { one, rows, sql } from '../../platform/db/index.ts';
 import { seedCategories } from '../reports/service.ts';
+import { seedSensors } from '../sensors/seed.ts';
+import { latestValues, updateDatastreamSettings } from '../sensors/service.ts';
+import { sensorReadings } from './playlist.ts';
 import { isActiveAt } from './schedule.ts';
 import { seedSignage } from './seed.ts';
 import {
@@ -219,6 +222,25 @@ describe('signage: steles, playlists, emergency messages, heartbeat, kiosk', () 
     );
     assert.match(p.slides[1]!.html, /<svg[^>]*viewBox/);
     assert.match(p.slides[1]!.html, /aria-label="QR-Code zu http[^"]*\/aalen\/veranstaltungen"/);
+  });
+
+  test("sensor tiles show the city's current readings, simulated ones marked, crossed thresholds in words", async () => {
+    assert.deepEqual(await sensorReadings(t.database.db, aalen), []);
+    await seedSensors(t.database.db);
+    const values = (await latestValues(t.database.db, aalen)).filter((v) => typeof v.value === 'number');
+    const hot = values[0]!;
+    await updateDatastreamSettings(t.database.db, hot.id, {
+      kind: hot.kind,
+      thresholdValue: (hot.value as number) - 1,
+      thresholdDirection: 'above',
+      thresholdMessage: 'Testwarnung: Wert zu hoch',
+    });
+    const readings = await sensorReadings(t.database.db, aalen);
+    assert.ok(readings.length > 0 && readings.length <= 6);
+    assert.ok(readings.every((r) => r.simulated && r.observedAt instanceof Date && r.value !== ''));
+    assert.equal(readings[0]!.warning, 'Testwarnung: Wert zu hoch', 'warnings come first');
+    assert.ok(readings.slice(1).every((r) => r.warning === null));
+    assert.ok(!(await sensorReadings(t.database.db, heidenheim)).some((r) => r.warning));
   });
 
   test('heartbeat marks the stele online with what it shows; silence means offline', async () => {

@@ -43,8 +43,8 @@ function Empty({ text }: { text: string }) {
   );
 }
 
-function Sensors({ locale, readings }: { locale: Locale; readings: SensorReading[] | null }) {
-  if (!readings || readings.length === 0)
+function Sensors({ locale, readings }: { locale: Locale; readings: SensorReading[] }) {
+  if (readings.length === 0)
     return (
       <Empty
         text={L(
@@ -62,6 +62,11 @@ function Sensors({ locale, readings }: { locale: Locale; readings: SensorReading
           <span class="sd-tile__value">
             {r.value} <span class="sd-tile__unit">{r.unit}</span>
           </span>
+          {r.warning && (
+            <strong class="sd-tile__warning">
+              {L(locale, 'Warnung', 'Warning')}: {r.warning}
+            </strong>
+          )}
           <span class="sd-tile__time">
             {L(locale, 'Stand', 'As of')} {timeFmt.format(r.observedAt)}
             {r.simulated && ` · ${L(locale, 'simuliert', 'simulated')}`}
