@@ -1,7 +1,7 @@
 /**
  * Benchmarks, each against a physical limit measured on the same machine in the same run.
  *   npm run bench                 all benchmarks
- *   npm run bench -- pages        only the named ones (pages, search, bonus, participation)
+ *   npm run bench -- pages        only the named ones (pages, search, bonus, participation, signage)
  * DATABASE_URL=postgres://… also runs them on PostgreSQL (in scratch databases that are dropped afterwards).
  * Prints a table and writes bench/results/latest.json (entries of benchmarks not run are kept).
  * Options by environment: BENCH_GZIP=1 (pages: gzip on both sides), BENCH_NGINX_WORKERS=n (default 1),
@@ -14,8 +14,15 @@ import { type Benchmark, cleanupAll, load, machine, nginxPath, type Row, root } 
 import { pagesBenchmark } from './pages.ts';
 import { participationBenchmark } from './participation.ts';
 import { searchBenchmark } from './search.ts';
+import { signageBenchmark } from './signage.ts';
 
-const ALL: Benchmark[] = [pagesBenchmark, searchBenchmark, bonusBenchmark, participationBenchmark];
+const ALL: Benchmark[] = [
+  pagesBenchmark,
+  searchBenchmark,
+  bonusBenchmark,
+  participationBenchmark,
+  signageBenchmark,
+];
 const RESULTS = path.join(root, 'bench', 'results', 'latest.json');
 
 function table(rows: Row[]): string {
