@@ -391,22 +391,6 @@ export async function staffCampaigns(db: Db, cityIds: (number | null)[] | 'all')
   ).map(toCampaign);
 }
 
-/** Highest multiplier of the published campaigns running at `at` that link the action (percent). */
-export async function campaignMultiplier(
-  db: Db,
-  cityId: number,
-  actionId: number,
-  at: Date,
-): Promise<number> {
-  const r = await one<{ m: number | null }>(
-    db,
-    sql`SELECT max(multiplier_percent)::int AS m FROM campaigns k
-        WHERE k.city_id = ${cityId} AND ${live('k', at)} AND k.starts_at <= ${at} AND k.ends_at > ${at}
-          AND ${actionId} = ANY(k.bonus_action_ids)`,
-  );
-  return r?.m ?? 100;
-}
-
 // ---------------------------------------------------------------- revisions and images
 
 export async function addRevision(
@@ -463,15 +447,6 @@ export async function imageData(
     sql`SELECT data, media_type, width, height FROM content_images WHERE id = ${id}`,
   );
   return r && { ...r, data: Buffer.from(r.data) };
-}
-
-/** Bonus actions a campaign may boost (read-only view of the bonus module's table; ids and names only). */
-export async function bonusActionChoices(db: Db, cityId: number): Promise<{ id: number; name: string }[]> {
-  return rows<{ id: number; name: string }>(
-    db,
-    sql`SELECT id, name FROM bonus_actions WHERE (city_id = ${cityId} OR city_id IS NULL) AND active
-        ORDER BY name`,
-  );
 }
 
 export async function pageText(

@@ -3,6 +3,7 @@ import { queueMail } from '../../platform/mail/service.ts';
 import type { City, Contact, Region } from '../../platform/tenancy/service.ts';
 import type { FieldErrors } from '../../platform/web/forms.tsx';
 import type { Locale } from '../../platform/web/i18n.ts';
+import { multiplierAt } from '../bonus/service.ts';
 import {
   type EventItem,
   type EventSummary,
@@ -220,9 +221,9 @@ export async function activeCampaignMessages(
 }
 
 /**
- * Factor for the bonus points of an action in a city at a moment: the highest multiplier of the
- * published campaigns running then that link the action; 1 without any.
+ * Factor for the bonus points of an action in a city at a moment, as the bonus module applies it
+ * (published campaigns register their multiplier there when saved); 1 without any.
  */
 export async function activeMultiplier(db: Db, cityId: number, actionId: number, at: Date): Promise<number> {
-  return (await campaignMultiplier(db, cityId, actionId, at)) / 100;
+  return multiplierAt(db, cityId, actionId, at);
 }
