@@ -176,6 +176,7 @@ export const bonusMultipliers = pgTable('bonus_multipliers', {
   startsAt: tz('starts_at').notNull(),
   endsAt: tz('ends_at').notNull(),
   createdAt: tz('created_at').notNull(),
+  source: text('source'),
 });
 
 export const bonusPeriods = pgTable('bonus_periods', {

@@ -435,14 +435,67 @@ export async function award(
  * (campaigns do not stack). At least 1 point.
  */
 export async function campaignPoints(db: Db, action: ActionRow, cityId: number, now: Date): Promise<number> {
+  const factor = await multiplierAt(db, cityId, action.id, now);
+  return Math.max(1, Math.round(action.points * factor));
+}
+
+/**
+ * Factor on the points of an action in a city at a moment: the strongest running multiplier for the
+ * action or the city, whoever registered it (bonus admin or a content campaign); 1 without any.
+ */
+export async function multiplierAt(db: Db, cityId: number, actionId: number, at: Date): Promise<number> {
   const m = await one<{ percent: number | null }>(
     db,
-    sql`SELECT max(percent) AS percent FROM bonus_multipliers
-        WHERE starts_at <= ${now} AND ends_at > ${now}
-          AND (action_id IS NULL OR action_id = ${action.id}) AND (city_id IS NULL OR city_id = ${cityId})`,
+    sql`SELECT max(percent)::int AS percent FROM bonus_multipliers
+        WHERE starts_at <= ${at} AND ends_at > ${at}
+          AND (action_id IS NULL OR action_id = ${actionId}) AND (city_id IS NULL OR city_id = ${cityId})`,
   );
-  const percent = m?.percent ?? 100;
-  return Math.max(1, Math.round((action.points * percent) / 100));
+  return (m?.percent ?? 100) / 100;
+}
+
+/**
+ * Registers the multiplier of a campaign another module keeps (a content campaign), replacing what
+ * the same source registered before: percent for each listed action in the city from startsAt to
+ * endsAt. null (or no actions, 100 %, an empty period) withdraws it. Call it inside the caller's
+ * transaction, so the campaign and its multiplier change together.
+ */
+export async function setSourceMultiplier(
+  db: Db,
+  source: string,
+  m: {
+    label: string;
+    cityId: number;
+    actionIds: number[];
+    percent: number;
+    startsAt: Date;
+    endsAt: Date;
+  } | null,
+): Promise<void> {
+  await db.execute(sql`DELETE FROM bonus_multipliers WHERE source = ${source}`);
+  if (!m || m.actionIds.length === 0 || m.percent === 100 || !(m.endsAt > m.startsAt)) return;
+  if (!Number.isInteger(m.percent) || m.percent < 10 || m.percent > 1000)
+    throw new BonusError('invalid', 'Der Faktor muss zwischen 10 und 1000 Prozent liegen.');
+  await db.execute(sql`INSERT INTO bonus_multipliers (label, action_id, city_id, percent, starts_at, ends_at, source)
+    SELECT ${m.label}, a.id, ${m.cityId}, ${m.percent}, ${m.startsAt}, ${m.endsAt}, ${source}
+    FROM bonus_actions a
+    WHERE a.id = ANY(${sql.param([...new Set(m.actionIds)])}::int[]) AND (a.city_id = ${m.cityId} OR a.city_id IS NULL)`);
+}
+
+/**
+ * Actions of a city (its own and the region-wide ones) by id and name, for other modules' pickers
+ * and labels; only active ones unless `all`.
+ */
+export async function actionNames(
+  db: Db,
+  cityId: number,
+  opts: { all?: boolean } = {},
+): Promise<{ id: number; name: string }[]> {
+  return rows<{ id: number; name: string }>(
+    db,
+    sql`SELECT id, name FROM bonus_actions WHERE (city_id = ${cityId} OR city_id IS NULL)
+          AND ${opts.all ? sql`TRUE` : sql`active`}
+        ORDER BY name, id`,
+  );
 }
 
 export interface MultiplierInput {

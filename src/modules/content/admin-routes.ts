@@ -12,6 +12,7 @@ import { HttpError, notFound } from '../../platform/http/errors.ts';
 import { cityBoundaryGeoJson } from '../../platform/tenancy/service.ts';
 import type { PageContext } from '../../platform/web/context.ts';
 import { type FieldErrors, formString } from '../../platform/web/forms.tsx';
+import { actionNames } from '../bonus/service.ts';
 import {
   AdminListPage,
   CampaignFormPage,
@@ -44,7 +45,6 @@ import { campaignPath, eventPath, newsPath } from './model.ts';
 import { CampaignPage, EventPage, formatWhen, NewsPage } from './news-pages.tsx';
 import { campaignExtras } from './news-routes.ts';
 import {
-  bonusActionChoices,
   campaignById,
   eventById,
   newsById,
@@ -538,10 +538,7 @@ export async function contentAdminRoutes(app: FastifyInstance) {
 
   async function campaignChoices(cityId: number | undefined) {
     if (!cityId) return { actions: [], events: [] };
-    const [actions, events] = await Promise.all([
-      bonusActionChoices(db, cityId),
-      staffEvents(db, [cityId, null]),
-    ]);
+    const [actions, events] = await Promise.all([actionNames(db, cityId), staffEvents(db, [cityId, null])]);
     return {
       actions,
       events: events.map((e) => ({ id: e.id, title: `${e.title} (${localDateValue(e.startsAt)})` })),

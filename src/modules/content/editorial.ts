@@ -7,6 +7,7 @@ import { type Db, one, sql } from '../../platform/db/index.ts';
 import { intakeImage } from '../../platform/files/images.ts';
 import { HttpError } from '../../platform/http/errors.ts';
 import type { FieldErrors } from '../../platform/web/forms.tsx';
+import { actionNames, setSourceMultiplier } from '../bonus/service.ts';
 import {
   ACCESSIBILITY_FACTS,
   type AccessibilityFact,
@@ -672,12 +673,9 @@ export async function saveCampaign(
           WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = x AND (e.city_id = ${input.cityId} OR e.city_id IS NULL))`,
     );
     if (badEvent) throw new ValidationError({ eventIds: 'content.error.linkedEvent' });
-    const badAction = await one<{ id: number }>(
-      tx,
-      sql`SELECT x AS id FROM unnest(${sql.param(input.bonusActionIds)}::int[]) x
-          WHERE NOT EXISTS (SELECT 1 FROM bonus_actions a WHERE a.id = x AND (a.city_id = ${input.cityId} OR a.city_id IS NULL))`,
-    );
-    if (badAction) throw new ValidationError({ bonusActionIds: 'content.error.linkedAction' });
+    const actions = new Set((await actionNames(tx, input.cityId, { all: true })).map((a) => a.id));
+    if (input.bonusActionIds.some((a) => !actions.has(a)))
+      throw new ValidationError({ bonusActionIds: 'content.error.linkedAction' });
     const fields = sql`slug = ${input.slug}, status = ${input.status}, title = ${input.title},
       theme = ${input.theme}, teaser = ${input.teaser}, body = ${input.body}, starts_at = ${input.startsAt},
       ends_at = ${input.endsAt}, multiplier_percent = ${input.multiplierPercent},
@@ -701,11 +699,34 @@ export async function saveCampaign(
       newId = id;
     }
     const saved = (await campaignById(tx, newId))!;
+    await registerMultiplier(tx, saved);
     return recordSave(tx, actor, 'campaign', id === undefined, saved, {
       status: saved.status,
       multiplierPercent: saved.multiplierPercent,
     });
   });
+}
+
+/**
+ * The bonus module applies multipliers when it awards points; a published campaign registers its own
+ * there (from its start, or its publication if later, to its end) and a draft withdraws it.
+ */
+async function registerMultiplier(tx: Db, c: Campaign): Promise<void> {
+  const startsAt = c.publishAt && c.publishAt > c.startsAt ? c.publishAt : c.startsAt;
+  await setSourceMultiplier(
+    tx,
+    `content.campaign:${c.id}`,
+    c.status === 'published'
+      ? {
+          label: `Aktion „${c.title}“`,
+          cityId: c.cityId,
+          actionIds: c.bonusActionIds,
+          percent: c.multiplierPercent,
+          startsAt,
+          endsAt: c.endsAt,
+        }
+      : null,
+  );
 }
 
 // ------------------------------------------------------------ page texts

@@ -11,6 +11,7 @@ import { HttpError, notFound } from '../../platform/http/errors.ts';
 import { type City, cityBoundaryGeoJson, findCity } from '../../platform/tenancy/service.ts';
 import { formString } from '../../platform/web/forms.tsx';
 import { localePath } from '../../platform/web/i18n.ts';
+import { actionNames } from '../bonus/service.ts';
 import { addComment, approvedComments } from './comments.ts';
 import { ValidationError } from './editorial.ts';
 import { atomFeed } from './feed.ts';
@@ -38,7 +39,6 @@ import {
   type RegistrationFormState,
 } from './news-pages.tsx';
 import {
-  bonusActionChoices,
   campaignBySlug,
   eventById,
   imageData,
@@ -86,7 +86,7 @@ export async function campaignExtras(
 ) {
   const [events, actions] = await Promise.all([
     publishedEvents(db, { scope: 'all', at: new Date(), from: campaign.startsAt, ids: campaign.eventIds }),
-    bonusActionChoices(db, campaign.cityId),
+    actionNames(db, campaign.cityId),
   ]);
   return {
     events: rowsOf(events, campaign.startsAt, campaign.endsAt, 200),

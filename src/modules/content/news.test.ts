@@ -4,7 +4,9 @@ import { XMLParser } from 'fast-xml-parser';
 import ICAL from 'ical.js';
 import sharp from 'sharp';
 import { cityId, form, type TestApp, testApp, userAgent } from '../../../test/helpers.ts';
+import { createUser } from '../../platform/auth/service.ts';
 import { one, rows, sql } from '../../platform/db/index.ts';
+import { checkIn, checkinToken, createPlace, upsertAction } from '../bonus/service.ts';
 import { eventInput, expandLastEnd, newsInput, saveCampaign, saveEvent, saveNews } from './editorial.ts';
 import { calendar } from './ical.ts';
 import type { EventItem } from './model.ts';
@@ -609,6 +611,70 @@ describe('content: news, events, campaigns', () => {
     });
     assert.match(list.body, /anna@example\.org/);
     assert.match(list.body, /3 von 3 Plätzen vergeben, 1 auf der Warteliste/);
+  });
+
+  test('campaign: a published campaign doubles the check-in points of a linked action in its period only', async () => {
+    const actionId = await upsertAction(db(), {
+      cityId: aalen,
+      slug: 'kampagnen-checkin',
+      name: 'Besuch im Freibad',
+      points: 10,
+      verification: 'checkin',
+    });
+    const place = await createPlace(db(), {
+      cityId: aalen,
+      actionId,
+      name: 'Freibad Hirschbach',
+      codeKind: 'static',
+    });
+    const secret = 'campaign-test-secret-campaign-test-secret';
+    const token = checkinToken(secret, place);
+    const checkInAt = async (now: Date) =>
+      (
+        await checkIn(db(), {
+          secret,
+          token,
+          userId: (
+            await createUser(db(), {
+              email: `k${now.getTime()}@example.org`,
+              displayName: 'K',
+              confirmed: true,
+            })
+          ).id,
+          now,
+        })
+      ).points;
+    const input = {
+      cityId: aalen,
+      slug: 'freibadwoche',
+      title: 'Freibadwoche',
+      theme: 'Baden',
+      teaser: '',
+      body: '',
+      startsAt: local(2031, 7, 1),
+      endsAt: local(2031, 7, 8),
+      multiplierPercent: 200,
+      bonusActionIds: [actionId],
+      eventIds: [],
+      steleMessages: [],
+      status: 'draft' as const,
+      publishAt: null,
+    };
+    const draft = await saveCampaign(db(), SYSTEM, undefined, input, {});
+    assert.equal(await checkInAt(local(2031, 7, 2, 12)), 10, 'a draft does not count');
+    const published = await saveCampaign(
+      db(),
+      SYSTEM,
+      draft.id,
+      { ...input, status: 'published', publishAt: new Date() },
+      { expectedRevision: draft.revision },
+    );
+    assert.equal(await checkInAt(local(2031, 7, 3, 12)), 20, 'doubled within the period');
+    assert.equal(await checkInAt(local(2031, 6, 30, 12)), 10, 'not before');
+    assert.equal(await checkInAt(local(2031, 7, 8, 0)), 10, 'not from the end on');
+    // Saving it again as a draft withdraws the multiplier; the bonus module is the one that applies it.
+    await saveCampaign(db(), SYSTEM, draft.id, input, { expectedRevision: published.revision });
+    assert.equal(await checkInAt(local(2031, 7, 4, 12)), 10, 'withdrawn with the campaign');
   });
 
   test('campaign: multiplier for linked actions during the period, stele messages, page', async () => {

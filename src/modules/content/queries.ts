@@ -391,22 +391,6 @@ export async function staffCampaigns(db: Db, cityIds: (number | null)[] | 'all')
   ).map(toCampaign);
 }
 
-/** Highest multiplier of the published campaigns running at `at` that link the action (percent). */
-export async function campaignMultiplier(
-  db: Db,
-  cityId: number,
-  actionId: number,
-  at: Date,
-): Promise<number> {
-  const r = await one<{ m: number | null }>(
-    db,
-    sql`SELECT max(multiplier_percent)::int AS m FROM campaigns k
-        WHERE k.city_id = ${cityId} AND ${live('k', at)} AND k.starts_at <= ${at} AND k.ends_at > ${at}
-          AND ${actionId} = ANY(k.bonus_action_ids)`,
-  );
-  return r?.m ?? 100;
-}
-
 // ---------------------------------------------------------------- revisions and images
 
 export async function addRevision(
@@ -465,15 +449,6 @@ export async function imageData(
   return r && { ...r, data: Buffer.from(r.data) };
 }
 
-/** Bonus actions a campaign may boost (read-only view of the bonus module's table; ids and names only). */
-export async function bonusActionChoices(db: Db, cityId: number): Promise<{ id: number; name: string }[]> {
-  return rows<{ id: number; name: string }>(
-    db,
-    sql`SELECT id, name FROM bonus_actions WHERE (city_id = ${cityId} OR city_id IS NULL) AND active
-        ORDER BY name`,
-  );
-}
-
 export async function pageText(
   db: Db,
   cityId: number | null,
@@ -483,4 +458,46 @@ export async function pageText(
     db,
     sql`SELECT body, revision FROM content_page_texts WHERE coalesce(city_id, 0) = ${cityId ?? 0} AND page = ${page}`,
   );
+}
+
+// ---------------------------------------------------------------- open data and map
+
+/** Public events: published or cancelled (they stay listed, marked) once their publish date has come. */
+const PUBLIC_EVENT = sql`(e.status = 'published' OR e.status = 'cancelled') AND e.publish_at <= now()`;
+
+/** Per city (NULL: the region's own events): count and times of the public events, for the catalog. */
+export async function publicEventStats(
+  db: Db,
+): Promise<{ city_id: number | null; modified: Date; first: Date; last: Date; n: number }[]> {
+  return rows(
+    db,
+    sql`SELECT e.city_id, greatest(max(e.updated_at), max(e.publish_at)) AS modified, min(e.starts_at) AS first,
+          max(e.last_ends_at) AS last, count(*)::int AS n
+        FROM events e WHERE ${PUBLIC_EVENT} GROUP BY e.city_id`,
+  );
+}
+
+/**
+ * One keyset page of the public events of a city (cityId null: the region's own) in the documented
+ * export columns (see the open data provider), with `key` and `geometry` (GeoJSON text or NULL).
+ */
+export function publicEventPage(
+  opts: { cityId: number | null; pageUrl: string },
+  after: string | number | null,
+  limit: number,
+): SQL {
+  const where = opts.cityId === null ? sql`e.city_id IS NULL` : sql`e.city_id = ${opts.cityId}`;
+  return sql`
+    SELECT e.id AS key, e.id, e.title AS titel, e.description AS beschreibung,
+      CASE e.status WHEN 'cancelled' THEN 'abgesagt' ELSE 'findet_statt' END AS status,
+      e.starts_at AS beginn, e.ends_at AS ende, e.all_day AS ganztaegig, e.rrule AS wiederholung,
+      e.last_ends_at AS letztes_ende, e.place_name AS ort, e.address AS adresse, e.organiser AS veranstalter,
+      array_to_string(e.categories, ';') AS kategorien, e.price_cents AS preis_cent, e.price_note AS preis_hinweis,
+      array_to_string(e.accessibility, ';') AS barrierefreiheit,
+      round(ST_Y(e.location)::numeric, 6) AS breite, round(ST_X(e.location)::numeric, 6) AS laenge,
+      e.updated_at AS geaendert, ${opts.pageUrl} || e.id AS url,
+      ST_AsGeoJSON(e.location, 6) AS geometry
+    FROM events e
+    WHERE ${PUBLIC_EVENT} AND ${where} AND (${after}::int IS NULL OR e.id > ${after}::int)
+    ORDER BY e.id LIMIT ${limit}`;
 }

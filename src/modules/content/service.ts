@@ -3,7 +3,9 @@ import { queueMail } from '../../platform/mail/service.ts';
 import type { City, Contact, Region } from '../../platform/tenancy/service.ts';
 import type { FieldErrors } from '../../platform/web/forms.tsx';
 import type { Locale } from '../../platform/web/i18n.ts';
+import { multiplierAt } from '../bonus/service.ts';
 import {
+  type EventItem,
   type EventSummary,
   eventPath,
   imagePath,
@@ -12,7 +14,8 @@ import {
   newsPath,
 } from './model.ts';
 import {
-  campaignMultiplier,
+  publicEventPage as publicEventPageQuery,
+  publicEventStats as publicEventStatsQuery,
   publishedCampaigns,
   publishedEvents,
   publishedNews,
@@ -124,26 +127,60 @@ export async function upcomingEvents(
   db: Db,
   opts: { cityId: number | null; limit: number; from?: Date },
 ): Promise<EventSummary[]> {
+  return (await nextOccurrences(db, opts)).map(({ e, start, end }) => ({
+    id: e.id,
+    cityId: e.cityId,
+    title: e.title,
+    startsAt: start,
+    endsAt: end,
+    allDay: e.allDay,
+    placeName: e.placeName,
+    url: eventPath(e.city, e.id),
+  }));
+}
+
+/** Like upcomingEvents, but only events with a location, and the location with them (the map). */
+export async function upcomingLocatedEvents(
+  db: Db,
+  opts: { cityId: number | null; limit: number; from?: Date },
+): Promise<(EventSummary & { location: { lat: number; lon: number } })[]> {
+  return (await nextOccurrences(db, opts, true)).map(({ e, start, end }) => ({
+    id: e.id,
+    cityId: e.cityId,
+    title: e.title,
+    startsAt: start,
+    endsAt: end,
+    allDay: e.allDay,
+    placeName: e.placeName,
+    url: eventPath(e.city, e.id),
+    location: e.location!,
+  }));
+}
+
+async function nextOccurrences(
+  db: Db,
+  opts: { cityId: number | null; limit: number; from?: Date },
+  locatedOnly = false,
+): Promise<{ e: EventItem; start: Date; end: Date }[]> {
   const from = opts.from ?? new Date();
   const events = await publishedEvents(db, { scope: scopeOf(opts.cityId), at: new Date(), from });
-  const out: EventSummary[] = [];
+  const out: { e: EventItem; start: Date; end: Date }[] = [];
   for (const e of events) {
-    if (e.status === 'cancelled') continue;
-    for (const o of occurrences(e, from, new Date(from.getTime() + 400 * 86_400_000), opts.limit)) {
-      out.push({
-        id: e.id,
-        cityId: e.cityId,
-        title: e.title,
-        startsAt: o.start,
-        endsAt: o.end,
-        allDay: e.allDay,
-        placeName: e.placeName,
-        url: eventPath(e.city, e.id),
-      });
-    }
+    if (e.status === 'cancelled' || (locatedOnly && !e.location)) continue;
+    for (const o of occurrences(e, from, new Date(from.getTime() + 400 * 86_400_000), opts.limit))
+      out.push({ e, start: o.start, end: o.end });
   }
-  return out.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id - b.id).slice(0, opts.limit);
+  return out.sort((a, b) => a.start.getTime() - b.start.getTime() || a.e.id - b.e.id).slice(0, opts.limit);
 }
+
+/** Per city (null: the region's own) count and times of the public events, for the open data catalog. */
+export const publicEventStats = (db: Db) => publicEventStatsQuery(db);
+
+/**
+ * One keyset page (SQL) of a city's public events for the open data download; the columns are
+ * documented in the catalog's events provider. pageUrl: the event page URL without the id.
+ */
+export const publicEventPage = publicEventPageQuery;
 
 /** The newest published news (scheduled ones only once their time has come). */
 export async function latestNews(
@@ -184,9 +221,9 @@ export async function activeCampaignMessages(
 }
 
 /**
- * Factor for the bonus points of an action in a city at a moment: the highest multiplier of the
- * published campaigns running then that link the action; 1 without any.
+ * Factor for the bonus points of an action in a city at a moment, as the bonus module applies it
+ * (published campaigns register their multiplier there when saved); 1 without any.
  */
 export async function activeMultiplier(db: Db, cityId: number, actionId: number, at: Date): Promise<number> {
-  return (await campaignMultiplier(db, cityId, actionId, at)) / 100;
+  return multiplierAt(db, cityId, actionId, at);
 }

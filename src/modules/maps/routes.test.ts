@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { check as checkGeoJson } from '@placemarkio/check-geojson';
 import { type Agent, cityId, form, type TestApp, testApp, userAgent } from '../../../test/helpers.ts';
 import { seedBonus } from '../bonus/seed.ts';
+import { seedContent } from '../content/seed.ts';
 import { seedDirectory } from '../directory/seed.ts';
 import { csvChunks } from '../opendata/export.ts';
 import { findDataset } from '../opendata/service.ts';
@@ -46,6 +47,7 @@ before(async () => {
   await seedReports(t.database.db);
   await seedBonus(t.database.db);
   await seedMaps(t.database.db);
+  await seedContent(t.database.db);
   citizen = await userAgent(t);
   other = await userAgent(t);
   aalenMod = await userAgent(t, [{ role: 'moderator', city: 'aalen' }]);
@@ -102,6 +104,23 @@ describe('map page', () => {
     assert.equal((await get('/aalen/karte/ebenen/gibtsnicht')).statusCode, 404);
     assert.equal((await get('/nirgendwo/karte')).statusCode, 404);
     assert.equal((await get('/karte')).statusCode, 200);
+  });
+
+  test('events layer: upcoming demo events with a location, once each, with their next date', async () => {
+    const res = await get('/aalen/karte/ebenen/veranstaltungen');
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /Radtour zu Orten der Energiewende/);
+    assert.equal(res.body.split('Repair-Café').length - 1, 1, 'a recurring event is listed once');
+    assert.match(res.body, /\d{1,2}\. \p{L}+ 20\d\d, \d\d:\d\d Uhr/u, 'the date as info');
+    const api = await get(
+      '/api/v1/karte/ebenen/veranstaltungen/features?stadt=aalen&bbox=9.9,48.7,10.3,48.95&zoom=16',
+    );
+    assert.equal(api.statusCode, 200);
+    const fc = checkGeoJson(api.body) as unknown as {
+      features: { properties: { name: string; url: string } }[];
+    };
+    const tour = fc.features.find((f) => f.properties.name === 'Radtour zu Orten der Energiewende');
+    assert.match(tour!.properties.url, /^\/aalen\/veranstaltungen\/\d+$/);
   });
 });
 

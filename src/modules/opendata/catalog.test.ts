@@ -7,8 +7,10 @@ import type { Quad } from 'n3';
 import { RdfXmlParser } from 'rdfxml-streaming-parser';
 import { type TestApp, testApp } from '../../../test/helpers.ts';
 import { seedBonus } from '../bonus/seed.ts';
+import { seedContent } from '../content/seed.ts';
 import { seedDirectory } from '../directory/seed.ts';
 import { seedMaps } from '../maps/seed.ts';
+import { seedParticipation } from '../participation/seed.ts';
 import { seedReports } from '../reports/seed.ts';
 import { parseTurtle, validateDcat } from './shacl.ts';
 
@@ -19,6 +21,8 @@ before(async () => {
   await seedReports(t.database.db);
   await seedBonus(t.database.db);
   await seedMaps(t.database.db);
+  await seedContent(t.database.db);
+  await seedParticipation(t.database.db);
 });
 after(async () => t.close());
 
@@ -65,6 +69,10 @@ describe('DCAT-AP.de catalog', () => {
       'aalen-stadttaler-orte',
       'aalen-karte-spielplaetze',
       'aalen-beitraege-fahrradbuegel',
+      'aalen-veranstaltungen',
+      'heidenheim-veranstaltungen',
+      'aalen-massnahmen',
+      'heidenheim-massnahmen',
     ]) {
       assert.ok(slugs.includes(s), `dataset ${s} in ${slugs.join(', ')}`);
     }
@@ -160,6 +168,7 @@ describe('downloads', () => {
       'region-stadtgrenzen',
       'aalen-karte-spielplaetze',
       'aalen-stadttaler-orte',
+      'aalen-veranstaltungen',
     ]) {
       const res = await t.app.inject({ method: 'GET', url: `/opendata/datasets/${slug}.geojson` });
       assert.equal(res.statusCode, 200, slug);
@@ -196,6 +205,19 @@ describe('downloads', () => {
         .statusCode,
       404,
     );
+  });
+
+  test('measures come from the participation service, events from the content service', async () => {
+    const measures = await t.app.inject({ method: 'GET', url: '/opendata/datasets/aalen-massnahmen.csv' });
+    assert.equal(measures.statusCode, 200);
+    const lines = measures.body.split('\r\n').filter(Boolean);
+    assert.match(lines[0]!, /^id,titel,handlungsfeld,status,status_name,fortschritt,beginn,ende,/);
+    assert.ok(lines.length > 1, 'measures listed');
+    assert.match(measures.body, /\/massnahmen\//);
+    const events = await t.app.inject({ method: 'GET', url: '/opendata/datasets/aalen-veranstaltungen.csv' });
+    assert.equal(events.statusCode, 200);
+    assert.match(events.body, /\/aalen\/veranstaltungen\/\d+/);
+    assert.doesNotMatch(events.body, /@/, 'no registrations or e-mail addresses');
   });
 });
 

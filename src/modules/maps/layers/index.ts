@@ -5,6 +5,7 @@
 import type { LayerProvider } from '../model.ts';
 import { bonusLayers } from './bonus.ts';
 import { boundaryLayers } from './boundaries.ts';
+import { eventLayers } from './events.ts';
 import { offerLayers } from './offers.ts';
 import { ownLayers } from './own.ts';
 import { reportLayers } from './reports.ts';
@@ -14,5 +15,6 @@ export const LAYER_PROVIDERS: LayerProvider[] = [
   offerLayers,
   reportLayers,
   bonusLayers,
+  eventLayers,
   ownLayers,
 ];

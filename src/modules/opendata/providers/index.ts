@@ -5,8 +5,10 @@
 import type { DatasetProvider } from '../model.ts';
 import { bonusDatasets } from './bonus.ts';
 import { boundaryDatasets } from './boundaries.ts';
+import { eventDatasets } from './events.ts';
 import { externalDatasets } from './external.ts';
 import { mapDatasets } from './maps.ts';
+import { measureDatasets } from './measures.ts';
 import { offersDatasets } from './offers.ts';
 import { reportsDatasets } from './reports.ts';
 
@@ -16,5 +18,7 @@ export const DATASET_PROVIDERS: DatasetProvider[] = [
   reportsDatasets,
   bonusDatasets,
   mapDatasets,
+  eventDatasets,
+  measureDatasets,
   externalDatasets,
 ];
