@@ -199,6 +199,9 @@ export async function startApp(env: Record<string, string>): Promise<Server> {
       HOST: '127.0.0.1',
       BASE_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'warn',
+      // No demo simulator and no embedded MQTT broker: their work would be measured with the pages.
+      SIMULATE: 'false',
+      MQTT_PORT: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
