@@ -28,6 +28,8 @@ export interface Config {
   seedDemo: boolean;
   rateLimit: { writesPerMinute: number; loginsPerWindow: number; loginWindowMinutes: number };
   bodyLimitBytes: number;
+  /** Seconds an anonymous page view may be served from the page cache; 0: off (tests). */
+  pageCacheSeconds: number;
   /** Where rendered assets live (built by scripts/build-assets.ts). */
   publicDir: string;
 }
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       loginWindowMinutes: int(env, 'RATE_LIMIT_LOGIN_WINDOW_MINUTES', 15),
     },
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576),
+    pageCacheSeconds: int(env, 'PAGE_CACHE_SECONDS', env.NODE_ENV === 'test' ? 0 : 5),
     publicDir: path.resolve(env.PUBLIC_DIR || './dist/public'),
     ...overrides,
   };

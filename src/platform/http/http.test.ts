@@ -110,3 +110,40 @@ describe('platform HTTP', () => {
     assert.equal(res.headers['content-encoding'], 'br');
   });
 });
+
+describe('page cache for anonymous views', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp({ pageCacheSeconds: 5 });
+  });
+  after(async () => t.close());
+
+  test('a cookieless repeat of a page is served from the cache; /en stays English', async () => {
+    const first = await t.app.inject('/aalen/');
+    assert.equal(first.statusCode, 200);
+    assert.equal(first.headers['x-page-cache'], undefined);
+    const second = await t.app.inject('/aalen/');
+    assert.equal(second.headers['x-page-cache'], 'hit');
+    assert.equal(second.body, first.body);
+    assert.match(second.headers['content-security-policy'] as string, /script-src 'self'/);
+    const en = await t.app.inject('/en/aalen/');
+    assert.match(en.body, /<html lang="en"/);
+    assert.equal((await t.app.inject('/en/aalen/')).headers['x-page-cache'], 'hit');
+    assert.match((await t.app.inject('/aalen/')).body, /<html lang="de"/);
+  });
+
+  test('requests with a cookie, pages that set one, errors and other URLs are never served from it', async () => {
+    await t.app.inject('/heidenheim/');
+    const withCookie = await t.app.inject({ url: '/heidenheim/', headers: { cookie: 'sp_csrf=x' } });
+    assert.equal(withCookie.headers['x-page-cache'], undefined);
+    // The feedback form sets the CSRF cookie: that page is personal and is not stored.
+    const form = await t.app.inject('/aalen/barrierefreiheit');
+    assert.ok(form.headers['set-cookie']);
+    assert.equal((await t.app.inject('/aalen/barrierefreiheit')).headers['x-page-cache'], undefined);
+    await t.app.inject('/nirgendwo/');
+    assert.equal((await t.app.inject('/nirgendwo/')).statusCode, 404);
+    assert.equal((await t.app.inject('/nirgendwo/')).headers['x-page-cache'], undefined);
+    await t.app.inject('/aalen/?a=1');
+    assert.equal((await t.app.inject('/aalen/?a=2')).headers['x-page-cache'], undefined);
+  });
+});

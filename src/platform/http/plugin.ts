@@ -15,6 +15,7 @@ import { registerRender } from '../web/render.ts';
 import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE, verifyCsrf } from './csrf.ts';
 import { HttpError } from './errors.ts';
 import { registerObservability } from './observability.ts';
+import { registerPageCache } from './page-cache.ts';
 import { securityHeaders } from './security.ts';
 
 const TENANCY_TTL_MS = 10_000;
@@ -61,6 +62,8 @@ export const httpPlatform = fp(async (app: FastifyInstance) => {
     zlibOptions: { level: 6 },
   });
   securityHeaders(app, { tileOrigin: process.env.MAP_TILE_ORIGIN });
+  // Before the session hook: a cached anonymous page needs no session lookup.
+  registerPageCache(app, config.pageCacheSeconds);
   registerRender(app);
   registerObservability(app);
 

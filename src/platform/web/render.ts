@@ -11,6 +11,8 @@ export function registerRender(app: FastifyInstance) {
     this.code(status).type('text/html; charset=utf-8');
     // Pages may show personal data (account, staff views): never cached by shared caches.
     if (!this.hasHeader('cache-control')) this.header('cache-control', 'no-cache');
-    return this.send(renderDocument(node));
+    const html = renderDocument(node);
+    this.server.storePage(this.request, this, html);
+    return this.send(html);
   });
 }
