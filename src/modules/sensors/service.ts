@@ -549,7 +549,9 @@ export async function latestValues(db: Db, cityId: number): Promise<LatestValue[
   return list.map((r) => {
     const info = toInfo(r);
     const value = (r.result_number ?? r.result_json ?? null) as LatestValue['value'];
-    return { ...info, value, time: r.time, status: thresholdStatus(info, value) };
+    // Raw timestamptz columns arrive as text from one driver and as Date from the other.
+    const time = r.time === null ? null : new Date(r.time);
+    return { ...info, value, time, status: thresholdStatus(info, value) };
   });
 }
 

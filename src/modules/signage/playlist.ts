@@ -38,8 +38,7 @@ export async function sensorReadings(db: Db, cityId: number): Promise<SensorRead
       label: v.locationName && !v.name.includes(v.locationName) ? `${v.name} (${v.locationName})` : v.name,
       value: typeof v.value === 'number' ? number.format(v.value) : String(v.value),
       unit: v.unit.symbol ?? '',
-      // Raw timestamptz columns arrive as text from one driver and as Date from the other.
-      observedAt: new Date(v.time!),
+      observedAt: v.time!,
       simulated: v.simulated,
       warning: v.status === 'exceeded' ? (v.threshold?.message ?? 'Grenzwert überschritten') : null,
     }));
