@@ -1125,6 +1125,20 @@ export interface Place {
   active: boolean;
 }
 
+/** One check-in place, for other modules (a stele shows its place's rotating code). */
+export async function getPlace(db: Db, id: number): Promise<Place | undefined> {
+  return one<Place>(db, sql`SELECT * FROM bonus_places WHERE id = ${id}`);
+}
+
+/** Active places with rotating codes in these cities ('all': every city), by name. */
+export async function rotatingPlaces(db: Db, cityIds: number[] | 'all'): Promise<Place[]> {
+  const scope = cityIds === 'all' ? sql`TRUE` : sql`city_id = ANY(${sql.param(cityIds)}::int[])`;
+  return rows<Place>(
+    db,
+    sql`SELECT * FROM bonus_places WHERE code_kind = 'rotating' AND active AND ${scope} ORDER BY name`,
+  );
+}
+
 export async function createPlace(
   db: Db,
   p: { cityId: number; actionId: number; name: string; address?: string; codeKind: 'static' | 'rotating' },

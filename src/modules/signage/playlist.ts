@@ -6,11 +6,11 @@
 import QRCode from 'qrcode';
 import type { Db } from '../../platform/db/index.ts';
 import type { City } from '../../platform/tenancy/service.ts';
-import { checkinToken, ROTATION_SECONDS, rotationWindow } from '../bonus/service.ts';
+import { checkinToken, getPlace, ROTATION_SECONDS, rotationWindow } from '../bonus/service.ts';
 import { activeCampaignMessages, latestNews, upcomingEvents } from '../content/service.ts';
 import { listPublished } from '../directory/service.ts';
 import { latestValues } from '../sensors/service.ts';
-import * as q from './queries.ts';
+import type * as q from './queries.ts';
 import type { SlideKind } from './service.ts';
 
 /** One live reading for a sensor tile; `simulated` readings say so on screen. */
@@ -206,7 +206,7 @@ async function slideContent(input: PlaylistInput, s: q.SlideRow, now: Date): Pro
         items: (await listFor(s.kind as 'events', db, stele.city_id, now)) ?? null,
       };
     case 'checkin': {
-      const place = stele.bonus_place_id ? await q.bonusPlace(db, stele.bonus_place_id) : undefined;
+      const place = stele.bonus_place_id ? await getPlace(db, stele.bonus_place_id) : undefined;
       if (!place?.active || place.code_kind !== 'rotating') return { kind: 'unavailable' };
       const url = `${input.baseUrl}/bonus/c/${checkinToken(input.secret, place, now)}`;
       const validSeconds = (rotationWindow(now) + 1) * ROTATION_SECONDS - Math.floor(now.getTime() / 1000);

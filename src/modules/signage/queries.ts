@@ -229,31 +229,6 @@ export const recentEmergencies = (db: Db, cityIds: number[] | 'all', limit = 10)
         ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
   );
 
-export interface BonusPlaceRow {
-  id: number;
-  city_id: number;
-  name: string;
-  code_kind: 'static' | 'rotating';
-  code_version: number;
-  active: boolean;
-}
-
-/** Rotating check-in places of the bonus system (the bonus service has no lookup for them). */
-export const rotatingPlaces = (db: Db, cityIds: number[] | 'all') =>
-  rows<BonusPlaceRow>(
-    db,
-    sql`SELECT id, city_id, name, code_kind, code_version, active FROM bonus_places
-        WHERE code_kind = 'rotating' AND active
-          AND ${inCities('city_id', cityIds)}
-        ORDER BY name`,
-  );
-
-export const bonusPlace = (db: Db, id: number) =>
-  one<BonusPlaceRow>(
-    db,
-    sql`SELECT id, city_id, name, code_kind, code_version, active FROM bonus_places WHERE id = ${id}`,
-  );
-
 export const kioskIdleSeconds = async (db: Db, cityId: number) =>
   (
     await one<{ idle_seconds: number }>(

@@ -12,14 +12,15 @@ import type { CurrentUser } from '../../platform/web/context.ts';
 import * as q from './queries.ts';
 import { ALL_DAYS, isActiveAt, WEEKDAY_BITS } from './schedule.ts';
 
-export type { BonusPlaceRow, EmergencyRow, SlideRow, SteleRow } from './queries.ts';
+export type { Place as BonusPlaceRow } from '../bonus/service.ts';
+export { rotatingPlaces } from '../bonus/service.ts';
+export type { EmergencyRow, SlideRow, SteleRow } from './queries.ts';
 export {
   activeEmergency,
   getStele,
   listSlides,
   listSteles,
   recentEmergencies,
-  rotatingPlaces,
 } from './queries.ts';
 
 /** A display reports every HEARTBEAT_SECONDS; after OFFLINE_AFTER_SECONDS of silence it counts as offline. */
