@@ -281,32 +281,36 @@ export interface SearchPass {
 }
 
 /**
- * Facet counts and the first `top` matches in one pass: the matches are read once into a narrow list
- * (id, title, rank and the facet columns) that both the counting and the ranking use; two statements
- * would run the text query, the index scan and the row reads twice. Categories and life situations
- * are counted per distinct set (a few hundred groups rather than a row per value and offer); the
- * caller adds each set's count to its values.
+ * Facet counts and the first `top` matches in one statement. With a search text the matches are read
+ * once into a narrow list (id, title, rank, facet columns) that the ranking and the counting share;
+ * without one, the first matches come from the title index. All four facets are counted in one scan
+ * (grouping sets), categories and life situations per distinct set (a few hundred groups rather than
+ * a row per value and offer); the caller adds each set's count to its values.
  */
 export async function searchPass(db: Db, f: SearchFilter, top: number): Promise<SearchPass> {
   const t = textQuery(f);
+  const matches = sql`SELECT o.id, o.title, o.city_id, o.kind, o.categories, o.life_situations, ${t.rank} AS rank
+    FROM offers o WHERE ${filterSql(f, t.match)}`;
   const r = await rows<(FacetRow | { facet: 'top' }) & { ids: string[] | null }>(
     db,
-    sql`WITH ${t.cte} m AS MATERIALIZED (
-        SELECT o.id, o.title, o.city_id, o.kind, o.categories, o.life_situations, ${t.rank} AS rank
-        FROM offers o WHERE ${filterSql(f, t.match)})
+    sql`WITH ${t.cte} m AS ${f.q ? sql`MATERIALIZED` : sql`NOT MATERIALIZED`} (${matches}),
+      g AS (
+        SELECT CASE WHEN GROUPING(city_id) = 0 THEN 'city' WHEN GROUPING(kind) = 0 THEN 'kind'
+            WHEN GROUPING(categories) = 0 THEN 'category' ELSE 'life' END AS facet,
+          city_id, kind, coalesce(categories, life_situations) AS values, count(*)::int AS count
+        FROM m GROUP BY GROUPING SETS ((city_id), (kind), (categories), (life_situations)))
       SELECT 'top' AS facet, NULL AS value, NULL::text[] AS values, 0 AS count,
         (SELECT array_agg(p.id::text ORDER BY ${resultOrder(f)})
          FROM (SELECT id, title, rank FROM m ORDER BY ${resultOrder(f)} LIMIT ${top}) p) AS ids
-      UNION ALL SELECT 'city', c.slug, NULL, count(*)::int, NULL FROM m LEFT JOIN cities c ON c.id = m.city_id GROUP BY c.slug
-      UNION ALL SELECT 'kind', kind, NULL, count(*)::int, NULL FROM m GROUP BY kind
-      UNION ALL SELECT 'category', NULL, categories, count(*)::int, NULL FROM m GROUP BY categories
-      UNION ALL SELECT 'life', NULL, life_situations, count(*)::int, NULL FROM m GROUP BY life_situations`,
+      UNION ALL
+      SELECT g.facet, CASE g.facet WHEN 'city' THEN c.slug ELSE g.kind END, g.values, g.count, NULL
+      FROM g LEFT JOIN cities c ON g.facet = 'city' AND c.id = g.city_id`,
   );
   const facets: FacetRow[] = [];
   let ids: string[] = [];
   for (const x of r) {
     if (x.facet === 'top') ids = x.ids ?? [];
-    else facets.push(x);
+    else facets.push({ ...x, values: x.facet === 'category' || x.facet === 'life' ? x.values : null });
   }
   return { facets, top: ids };
 }
