@@ -6,39 +6,8 @@ import mqtt from 'mqtt';
 import { cityId, type TestApp, testApp } from '../../../test/helpers.ts';
 import { one, sql } from '../../platform/db/index.ts';
 import { mqttOf } from './index.ts';
-import { createApiKey, OBSERVATION_TYPES } from './service.ts';
-
-async function makeDatastream(t: TestApp, key: string): Promise<number> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/sta/v1.1/Things',
-    headers: { 'x-api-key': key },
-    payload: {
-      name: 'Pegel Kocher',
-      Locations: [
-        {
-          name: 'Kocherbrücke',
-          description: '',
-          encodingType: 'application/geo+json',
-          location: { type: 'Point', coordinates: [10.0936, 48.8378] },
-        },
-      ],
-      Datastreams: [
-        {
-          name: 'Wasserstand Kocher',
-          description: '',
-          observationType: OBSERVATION_TYPES.measurement,
-          unitOfMeasurement: { name: 'Zentimeter', symbol: 'cm', definition: 'ucum:cm' },
-          Sensor: { name: 'Radarpegel', description: '', encodingType: 'text/html', metadata: '' },
-          ObservedProperty: { name: 'Wasserstand', definition: '', description: '' },
-        },
-      ],
-    },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  const ds = await t.app.inject(`/sta/v1.1/Things(${res.json()['@iot.id']})/Datastreams`);
-  return ds.json().value[0]['@iot.id'];
-}
+import { createApiKey } from './service.ts';
+import { makeDatastream } from './test-fixtures.ts';
 
 /** Resolves with the first message on topic matching pred. */
 function nextMessage(
