@@ -23,6 +23,8 @@ import {
 
 const OBS_TOPIC = /^v1\.1\/Datastreams\((\d+)\)\/Observations$/;
 const ALL_TOPIC = 'v1.1/Observations';
+/** Where an ingested raw message is re-topicked to: nobody can subscribe to it. */
+const INGESTED = '$SYS/stadtplattform/ingested';
 /** Topics a subscriber may ask for: observations of one datastream or all of them. */
 const SUBSCRIBABLE =
   /^v1\.1\/(Observations|Datastreams\((\d+|\+)\)\/Observations|Datastreams\/\+\/Observations)$/;
@@ -223,13 +225,22 @@ export async function startEmbeddedBroker(opts: {
     );
   };
   broker.authorizeSubscribe = (_client, sub, done) => done(null, SUBSCRIBABLE.test(sub.topic) ? sub : null);
+  // After the PUBACK aedes routes the (re-topicked) raw message like any other publication: offline
+  // queues, matching, 'publish' events. It is stored already and goes to nobody — skip all that.
+  // (aedes calls publish(packet, client, done) internally; its typings only know (packet, done).)
+  const publish = broker.publish.bind(broker) as (...args: unknown[]) => void;
+  broker.publish = ((packet: { topic: string }, ...rest: unknown[]) => {
+    if (packet.topic !== INGESTED) return publish(packet, ...rest);
+    const done = rest.findLast((a) => typeof a === 'function') as (() => void) | undefined;
+    done?.();
+  }) as typeof broker.publish;
   broker.authorizePublish = (client, packet, done) => {
     const principal = client ? clientPrincipal.get(client) : undefined;
     if (!principal) return done(new Error('Veröffentlichen nur mit API-Schlüssel'));
     const drop = () => {
       // Stored (or refused and counted): the raw message itself goes to nobody; the created
       // Observation is published by the hub like any other.
-      packet.topic = '$SYS/stadtplattform/ingested';
+      packet.topic = INGESTED;
       packet.retain = false;
       done(null);
     };
