@@ -199,10 +199,12 @@ async function main() {
     execArgv: ['--import', 'tsx'],
   });
   const reply = () =>
-    new Promise<{ ready?: boolean; done?: boolean; ms: number; acked: number }>((resolve, reject) => {
-      senders.once('message', resolve as (m: unknown) => void);
-      senders.once('exit', (code) => reject(new Error(`MQTT senders exited (${code})`)));
-    });
+    new Promise<{ ready?: boolean; done?: boolean; ms: number; acked: number; cpuMs: number }>(
+      (resolve, reject) => {
+        senders.once('message', resolve as (m: unknown) => void);
+        senders.once('exit', (code) => reject(new Error(`MQTT senders exited (${code})`)));
+      },
+    );
   senders.send({
     url: `mqtt://127.0.0.1:${port}`,
     key,
@@ -219,12 +221,9 @@ async function main() {
   const cpu0 = process.cpuUsage();
   senders.send('go');
   const sent = await reply();
-  if (process.env.BENCH_MARKS) {
-    const cpu = process.cpuUsage(cpu0);
-    console.error(
-      `mqtt window (µs, monotonic): ${markStart} ${mark()}; server CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`,
-    );
-  }
+  const serverCpu = process.cpuUsage(cpu0);
+  const serverCpuMs = (serverCpu.user + serverCpu.system) / 1000;
+  if (process.env.BENCH_MARKS) console.error(`mqtt window (µs, monotonic): ${markStart} ${mark()}`);
   const batches = mqttOf(database)!.stats;
   if (sent.acked !== N) throw new Error(`MQTT: ${sent.acked} of ${N} acknowledged`);
   const mqttRate = N / (sent.ms / 1000);
@@ -285,7 +284,7 @@ async function main() {
     `| MQTT QoS 1 (${conns} connections, other process) | ${f(mqttRate)} | ${(mqttRate / copyRate).toFixed(2)} |`,
   );
   console.log(
-    `MQTT batches: ${f(batches.batches)}, on average ${f(batches.messages / batches.batches)} messages, largest ${f(batches.largest)}`,
+    `MQTT: ${f(batches.batches)} batches, on average ${f(batches.messages / batches.batches)} messages, largest ${f(batches.largest)}; CPU per message: server ${((serverCpuMs * 1000) / N).toFixed(1)} µs, senders ${((sent.cpuMs * 1000) / N).toFixed(1)} µs`,
   );
   console.log(
     `daily aggregate over ${f(YEAR)} rows: p50 ${times[times.length >> 1]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (target < 50 ms), server execution of the daily-rollup read ${execMs.toFixed(1)} ms; raw index scan of the same rows p50 ${scan[scan.length >> 1]!.toFixed(1)} ms`,

@@ -232,6 +232,7 @@ export async function ingestObservations(
     index: number;
     input: ObservationInput;
     start: Date;
+    startIso: string;
     end: Date | null;
     resultTime: Date | null;
     foi: number | null;
@@ -278,6 +279,7 @@ export async function ingestObservations(
       index,
       input,
       start: time.start,
+      startIso: time.start.toISOString(),
       end: time.end,
       resultTime: resultTime?.start ?? null,
       foi: input.featureOfInterestId ?? meta.foi,
@@ -297,7 +299,7 @@ export async function ingestObservations(
       v.input.validTime ? parseTime(v.input.validTime) : undefined;
     const columns: [string, string, (v: (typeof valid)[number]) => unknown][] = [
       ['datastream_id', 'bigint', (v) => v.input.datastreamId],
-      ['phenomenon_time', 'timestamptz', (v) => v.start.toISOString()],
+      ['phenomenon_time', 'timestamptz', (v) => v.startIso],
       ['phenomenon_time_end', 'timestamptz', (v) => v.end?.toISOString() ?? null],
       ['result_time', 'timestamptz', (v) => v.resultTime?.toISOString() ?? null],
       ['result_number', 'float8', (v) => (typeof v.input.result === 'number' ? v.input.result : null)],
@@ -313,7 +315,7 @@ export async function ingestObservations(
     const used = columns
       .map(([name, type, f]) => ({ name, type, values: valid.map(f) }))
       .filter((c) => c.values.some((x) => x !== null));
-    const inserted = await rows<{ id: string | number }>(
+    const inserted = await one<{ ids: string }>(
       db,
       sql`WITH ins AS (
             INSERT INTO sta_observations (${sql.raw(used.map((c) => c.name).join(', '))})
@@ -346,14 +348,16 @@ export async function ingestObservations(
           ),
           hourly AS (${addToRollup('sta_hourly', 'hour', UTC_HOUR)}),
           daily AS (${addToRollup('sta_daily', 'day', BERLIN_DAY)})
-          -- Identity values are drawn in row order: sorted ids map back onto the inputs.
-          SELECT id FROM ins ORDER BY id`,
+          -- Identity values are drawn in row order: sorted ids map back onto the inputs. One text
+          -- instead of a row per observation.
+          SELECT string_agg(id::text, ',' ORDER BY id) AS ids FROM ins`,
     );
+    const newIds = inserted!.ids.split(',');
     for (const [i, v] of valid.entries()) {
       const obs: CreatedObservation = {
-        id: Number(inserted[i]!.id),
+        id: Number(newIds[i]),
         datastreamId: v.input.datastreamId,
-        phenomenonTime: v.start.toISOString(),
+        phenomenonTime: v.startIso,
         phenomenonTimeEnd: v.end?.toISOString() ?? null,
         resultTime: v.resultTime?.toISOString() ?? null,
         result: v.input.result,
