@@ -86,8 +86,8 @@ const retryable = (err: unknown) => /^40(001|P01)$/.test(dbError(err).code);
  * rollups and latest values set-based. Each message's promise resolves only after the commit — QoS 1
  * acks wait for it. With PostgreSQL two batches are written at once, so that one batch's JavaScript
  * work (validation, acks, re-publication) overlaps the other's database work. A batch that fails as a
- * whole on its data is retried message by message, so one poisonous message (e.g. JSON PostgreSQL
- * refuses) is refused and counted without taking the others down with it.
+ * whole on its data is retried in halves down to single messages, so one poisonous message (e.g. JSON
+ * PostgreSQL refuses) is refused and counted without taking the others down with it.
  */
 export class Batcher {
   private queue: Pending[] = [];
@@ -131,13 +131,23 @@ export class Batcher {
     this.stats.batches++;
     this.stats.messages += batch.length;
     this.stats.largest = Math.max(this.stats.largest, batch.length);
+    await this.store(batch);
+  }
+
+  private async store(items: Pending[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.write(batch);
+        return await this.write(items);
       } catch (err) {
         if (retryable(err) && attempt < 5) continue;
-        if (batch.length === 1 || !dataError(err)) for (const item of batch) this.settleError(item, err);
-        else for (const item of batch) await this.write([item]).catch((e) => this.settleError(item, e));
+        if (items.length === 1 || !dataError(err)) {
+          for (const item of items) this.settleError(item, err);
+          return;
+        }
+        // Halve: the half without the culprit is stored, the culprit is found in log2(n) steps.
+        const mid = items.length >> 1;
+        await this.store(items.slice(0, mid));
+        await this.store(items.slice(mid));
         return;
       }
     }
