@@ -7,7 +7,9 @@
  *   4. daily aggregate over one year of 10-minute data (daily rollup), p95 (target < 50 ms), next to a raw scan
  *      of the same rows
  * Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/sensors.ts
- * (without DATABASE_URL it runs on PGlite). BENCH_N sets the number of observations (default 100000).
+ * (without DATABASE_URL it runs on PGlite). BENCH_N sets the number of observations (default 100000),
+ * BENCH_MQTT_CONNS the MQTT connections (128). BENCH_MARKS=1 prints the MQTT phase's monotonic time window,
+ * to cut a `node --cpu-prof` profile down to it.
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
