@@ -242,25 +242,30 @@ describe('hourly and daily rollups', () => {
   });
 
   test('daily aggregate: whole days from the daily rollup, cut days from hours — equal to the raw rows', async () => {
-    const from = new Date('2026-03-28T13:20:00Z');
-    const to = new Date('2026-03-30T09:00:00Z');
-    const days = await aggregates(t.database.db, ds, 'day', from, to);
-    const raw = await rows<{ t: Date | string; n: number; min: number; max: number; sum: number }>(
-      t.database.db,
-      sql`SELECT date_trunc('day', phenomenon_time, 'Europe/Berlin') AS t, count(*)::int AS n,
-            min(result_number) AS min, max(result_number) AS max, sum(result_number) AS sum
-          FROM sta_observations WHERE datastream_id = ${ds} AND result_number IS NOT NULL
-            AND phenomenon_time >= '2026-03-28T13:00:00Z' AND phenomenon_time < '2026-03-30T09:00:00Z'
-          GROUP BY 1 ORDER BY 1`,
-    );
-    assert.equal(days.length, 3);
-    assert.deepEqual(
-      days.map((d) => ({ t: new Date(d.t).toISOString(), n: d.n, min: d.min, max: d.max })),
-      raw.map((r) => ({ t: new Date(r.t).toISOString(), n: r.n, min: r.min, max: r.max })),
-    );
-    for (const [i, d] of days.entries()) assert.ok(Math.abs(d.avg - raw[i]!.sum / raw[i]!.n) < 1e-9);
-    // The middle day (29 March, Berlin) is whole: it came from sta_daily.
-    assert.equal(new Date(days[1]!.t).toISOString(), '2026-03-28T23:00:00.000Z');
+    // [from, to) with the hour boundary the rollups imply; expected number of days.
+    const cases: [string, string, string, number][] = [
+      ['2026-03-28T13:20:00Z', '2026-03-30T09:00:00Z', '2026-03-28T13:00:00Z', 3], // cut, whole, cut
+      ['2026-03-30T02:00:00Z', '2026-03-30T09:00:00Z', '2026-03-30T02:00:00Z', 1], // inside one day
+      ['2026-03-28T23:00:00Z', '2026-03-30T22:00:00Z', '2026-03-28T23:00:00Z', 2], // whole days only
+    ];
+    for (const [from, to, hourFrom, expected] of cases) {
+      const days = await aggregates(t.database.db, ds, 'day', new Date(from), new Date(to));
+      const raw = await rows<{ t: Date | string; n: number; min: number; max: number; sum: number }>(
+        t.database.db,
+        sql`SELECT date_trunc('day', phenomenon_time, 'Europe/Berlin') AS t, count(*)::int AS n,
+              min(result_number) AS min, max(result_number) AS max, sum(result_number) AS sum
+            FROM sta_observations WHERE datastream_id = ${ds} AND result_number IS NOT NULL
+              AND phenomenon_time >= ${hourFrom}::timestamptz AND phenomenon_time < ${to}::timestamptz
+            GROUP BY 1 ORDER BY 1`,
+      );
+      assert.equal(days.length, expected, `${from} – ${to}`);
+      assert.deepEqual(
+        days.map((d) => ({ t: new Date(d.t).toISOString(), n: d.n, min: d.min, max: d.max })),
+        raw.map((r) => ({ t: new Date(r.t).toISOString(), n: r.n, min: r.min, max: r.max })),
+        `${from} – ${to}`,
+      );
+      for (const [i, d] of days.entries()) assert.ok(Math.abs(d.avg - raw[i]!.sum / raw[i]!.n) < 1e-9);
+    }
   });
 });
 

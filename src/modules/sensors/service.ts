@@ -606,16 +606,20 @@ export async function aggregates(
         ), d AS (
           SELECT f, t, fl::date + 1 AS d0, (t AT TIME ZONE 'Europe/Berlin')::date AS d1 FROM r
         ), d2 AS (
-          SELECT f, t, d0, d1, d0::timestamp AT TIME ZONE 'Europe/Berlin' AS s0,
-            d1::timestamp AT TIME ZONE 'Europe/Berlin' AS s1 FROM d
+          -- Hours before the first whole day [f, cut0) and after the last one [cut1, t): two index ranges.
+          SELECT f, t, d0, d1,
+            CASE WHEN d0 < d1 THEN d0::timestamp AT TIME ZONE 'Europe/Berlin' ELSE t END AS cut0,
+            CASE WHEN d0 < d1 THEN d1::timestamp AT TIME ZONE 'Europe/Berlin' ELSE t END AS cut1 FROM d
         )
         SELECT t, min(min) AS min, max(max) AS max, sum(sum) / sum(n) AS avg, sum(n)::int AS n FROM (
           SELECT day::timestamp AT TIME ZONE 'Europe/Berlin' AS t, n, sum, min, max
           FROM sta_daily, d2 WHERE datastream_id = ${datastreamId} AND day >= d2.d0 AND day < d2.d1
           UNION ALL
           SELECT date_trunc('day', hour, 'Europe/Berlin'), n, sum, min, max
-          FROM sta_hourly, d2 WHERE datastream_id = ${datastreamId} AND hour >= d2.f AND hour < d2.t
-            AND NOT (d2.d0 < d2.d1 AND hour >= d2.s0 AND hour < d2.s1)
+          FROM sta_hourly, d2 WHERE datastream_id = ${datastreamId} AND hour >= d2.f AND hour < d2.cut0
+          UNION ALL
+          SELECT date_trunc('day', hour, 'Europe/Berlin'), n, sum, min, max
+          FROM sta_hourly, d2 WHERE datastream_id = ${datastreamId} AND hour >= d2.cut1 AND hour < d2.t
         ) x GROUP BY t ORDER BY t`,
   );
 }
