@@ -63,6 +63,8 @@ interface Overview {
   })[];
   surveys: SurveyRow[];
   processes: { id: number; title: string; premoderation: boolean }[];
+  /** Processes and Fragestunden the person may edit (editor role). */
+  editable: { processes: { id: number; title: string }[]; sessions: { id: number; title: string }[] };
   canModerate: boolean;
   canEdit: boolean;
 }
@@ -259,6 +261,56 @@ function AdminHome({ ctx, o, error }: { ctx: PageContext; o: Overview; error?: s
       )}
       {o.canEdit && (
         <>
+          <section aria-labelledby="h-create" class="sp-section">
+            <h2 class="kern-heading-medium" id="h-create">
+              {L(ctx, 'Anlegen', 'Create')}
+            </h2>
+            <ul class="sp-linklist">
+              <li>
+                <a class="kern-link" href={ctx.href('/admin/beteiligung/massnahmen/neu')}>
+                  {L(ctx, 'Neue Maßnahme', 'New measure')}
+                </a>
+              </li>
+              <li>
+                <a class="kern-link" href={ctx.href('/admin/beteiligung/verfahren/neu')}>
+                  {L(ctx, 'Neues Beteiligungsverfahren mit Phasen', 'New participation process with phases')}
+                </a>
+              </li>
+              <li>
+                <a class="kern-link" href={ctx.href('/admin/beteiligung/umfragen/neu')}>
+                  {L(ctx, 'Neue Umfrage', 'New survey')}
+                </a>
+              </li>
+              <li>
+                <a class="kern-link" href={ctx.href('/admin/beteiligung/fragestunde/neu')}>
+                  {L(ctx, 'Neue Fragestunde', 'New question session')}
+                </a>
+              </li>
+            </ul>
+          </section>
+          <section aria-labelledby="h-edit-processes" class="sp-section">
+            <h2 class="kern-heading-medium" id="h-edit-processes">
+              {L(ctx, 'Verfahren und Fragestunden bearbeiten', 'Edit processes and question sessions')}
+            </h2>
+            <ul class="sp-linklist">
+              {o.editable.processes.map((p) => (
+                <li key={`p${p.id}`}>
+                  <a class="kern-link" href={ctx.href(`/admin/beteiligung/verfahren/${p.id}/bearbeiten`)}>
+                    {L(ctx, 'Verfahren: ', 'Process: ')}
+                    {p.title}
+                  </a>
+                </li>
+              ))}
+              {o.editable.sessions.map((x) => (
+                <li key={`s${x.id}`}>
+                  <a class="kern-link" href={ctx.href(`/admin/beteiligung/fragestunde/${x.id}/bearbeiten`)}>
+                    {L(ctx, 'Fragestunde: ', 'Question session: ')}
+                    {x.title}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </section>
           <section aria-labelledby="h-ideas" class="sp-section">
             <h2 class="kern-heading-medium" id="h-ideas">
               {L(ctx, `Ideen ohne Antwort (${o.ideas.length})`, `Ideas without answer (${o.ideas.length})`)}
@@ -289,7 +341,12 @@ function AdminHome({ ctx, o, error }: { ctx: PageContext; o: Overview; error?: s
                   </a>{' '}
                   <span class="sp-muted">
                     ({measureStatus(ctx, m.status)}, {m.progress} %)
-                  </span>
+                  </span>{' '}
+                  <EditLink
+                    ctx={ctx}
+                    href={`/admin/beteiligung/massnahmen/${m.id}/bearbeiten`}
+                    title={m.title}
+                  />
                 </li>
               ))}
             </ul>
@@ -303,7 +360,12 @@ function AdminHome({ ctx, o, error }: { ctx: PageContext; o: Overview; error?: s
                 <li key={s.id}>
                   <a class="kern-link" href={ctx.href(`/admin/beteiligung/umfragen/${s.id}`)}>
                     {s.title}
-                  </a>
+                  </a>{' '}
+                  <EditLink
+                    ctx={ctx}
+                    href={`/admin/beteiligung/umfragen/${s.id}/bearbeiten`}
+                    title={s.title}
+                  />
                 </li>
               ))}
             </ul>
@@ -311,6 +373,15 @@ function AdminHome({ ctx, o, error }: { ctx: PageContext; o: Overview; error?: s
         </>
       )}
     </AdminLayout>
+  );
+}
+
+function EditLink({ ctx, href, title }: { ctx: PageContext; href: string; title: string }) {
+  return (
+    <a class="kern-link" href={ctx.href(href)}>
+      {L(ctx, 'bearbeiten', 'edit')}
+      <span class="sp-visually-hidden">: {title}</span>
+    </a>
   );
 }
 
@@ -407,6 +478,11 @@ function MeasureUpdatePage(props: {
     >
       <ErrorSummary ctx={ctx} errors={errors} />
       <h1 class="kern-heading-large">{m.title}</h1>
+      <p>
+        <a class="kern-link" href={ctx.href(`/admin/beteiligung/massnahmen/${m.id}/bearbeiten`)}>
+          {L(ctx, 'Alle Angaben und Meilensteine bearbeiten', 'Edit all details and milestones')}
+        </a>
+      </p>
       <form method="post" action={ctx.href(`/admin/beteiligung/massnahmen/${m.id}`)}>
         <CsrfField ctx={ctx} />
         <SelectField
@@ -553,6 +629,20 @@ export async function participationAdminRoutes(app: FastifyInstance) {
             sql`SELECT id, title, premoderation FROM participation_processes WHERE ${inCities(mod, 'city_id')} ORDER BY id`,
           )
         : [],
+      editable: {
+        processes: canEdit
+          ? await rows(
+              db,
+              sql`SELECT id, title FROM participation_processes WHERE ${inCities(ed, 'city_id')} ORDER BY id DESC`,
+            )
+          : [],
+        sessions: canEdit
+          ? await rows(
+              db,
+              sql`SELECT id, title FROM participation_question_sessions WHERE ${inCities(ed, 'city_id')} ORDER BY held_at DESC`,
+            )
+          : [],
+      },
       canModerate,
       canEdit,
     };

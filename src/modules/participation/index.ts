@@ -5,6 +5,7 @@ import { citiesWithRole } from '../../platform/auth/service.ts';
 import { startWorker, type Worker } from '../../platform/jobs/service.ts';
 import { participationAdminRoutes } from './admin.tsx';
 import { participationApi } from './api.ts';
+import { participationEditorRoutes } from './editor.tsx';
 import { participationRoutes } from './routes.ts';
 import { deliverNotifications, NOTIFY_QUEUE } from './service.ts';
 
@@ -23,6 +24,7 @@ registerAdminSection({
 export async function participationModule(app: FastifyInstance) {
   await app.register(participationRoutes);
   await app.register(participationAdminRoutes);
+  await app.register(participationEditorRoutes);
   await app.register(participationApi);
   // Tests call deliverNotifications directly; a background timer there would race with assertions.
   if (process.env.NODE_ENV === 'test') return;
