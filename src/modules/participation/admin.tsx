@@ -590,6 +590,12 @@ export async function participationAdminRoutes(app: FastifyInstance) {
   const db = app.database.db;
 
   const citiesFor = (request: FastifyRequest, role: Role) => citiesWithRole(request.user, role);
+  /** Public address of a Fragestunde, for the followers' mails. */
+  const sessionUrlFn = async () => {
+    const { cities } = await app.tenancy();
+    return (x: QuestionSessionRow) =>
+      `${app.config.baseUrl}/${cities.find((c) => c.id === x.city_id)?.slug ?? ''}/fragestunde/${x.slug}`;
+  };
 
   async function home(request: FastifyRequest, reply: FastifyReply, error?: string, status = 200) {
     const user = request.user;
@@ -707,6 +713,7 @@ export async function participationAdminRoutes(app: FastifyInstance) {
         action,
         answer: formString(request.body, `answer-${request.params.id}`),
         cityAllowed: (cityId) => hasRole(user, 'moderator', cityId),
+        sessionUrl: await sessionUrlFn(),
       });
     } catch (err) {
       if (err instanceof HttpError && err.statusCode === 422)
@@ -727,7 +734,12 @@ export async function participationAdminRoutes(app: FastifyInstance) {
     const state = formString(request.body, `state-${session.id}`);
     if (state !== 'open' && state !== 'live' && state !== 'closed')
       throw new HttpError(400, 'Unbekannter Zustand.');
-    await setQuestionSessionState(db, { session, state, actorId: user.id });
+    await setQuestionSessionState(db, {
+      session,
+      state,
+      actorId: user.id,
+      url: (await sessionUrlFn())(session),
+    });
     return reply.redirect('/admin/beteiligung#h-sessions', 303);
   });
 

@@ -12,10 +12,12 @@ import { HttpError, unprocessable } from '../../platform/http/errors.ts';
 import {
   MEASURE_STATUSES,
   type MeasureRow,
+  notifySessionFollowers,
   PHASE_KINDS,
   type ProcessRow,
   QUESTION_KINDS,
   type QuestionSessionRow,
+  SESSION_STATE_NEWS,
   type SurveyRow,
 } from './service.ts';
 
@@ -435,11 +437,13 @@ export async function saveSurvey(
 
 // ---------------------------------------------------------------- Fragestunde
 
+/** Creates or edits a Fragestunde; followers hear about a new state or a new date. */
 export async function saveQuestionSession(
   db: Db,
   actor: Actor,
   existing: QuestionSessionRow | undefined,
   input: SessionForm,
+  url?: (slug: string) => string,
 ): Promise<number> {
   const cityId = existing?.city_id ?? input.cityId;
   const errors = checkForm(SessionFormSchema, input as unknown as Record<string, unknown>);
@@ -470,6 +474,21 @@ export async function saveQuestionSession(
       entityId: String(id),
       details: { slug: input.slug, heldAt: heldAt.toISOString(), state: input.state },
     });
+    if (existing) {
+      const news = [
+        existing.state !== input.state ? SESSION_STATE_NEWS[input.state] : '',
+        new Date(existing.held_at).getTime() !== heldAt.getTime()
+          ? `Neuer Termin: ${new Intl.DateTimeFormat('de-DE', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(heldAt)} Uhr.`
+          : '',
+      ].filter(Boolean);
+      if (news.length)
+        await notifySessionFollowers(tx, {
+          session: { ...existing, title: input.title },
+          text: news.join('\n'),
+          url: url?.(input.slug),
+          exceptUserId: actor.id,
+        });
+    }
     return id;
   });
 }

@@ -4,14 +4,16 @@ import { type Agent, cityId, form, type TestApp, testApp, userAgent } from '../.
 import { one, rows, sql } from '../../platform/db/index.ts';
 import { berlinMidnight } from './editing.ts';
 import { seedParticipation } from './seed.ts';
+import { deliverNotifications, listMeasures } from './service.ts';
 
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 
-describe('participation staff forms: measures, processes, surveys, Fragestunden', () => {
+describe('participation staff forms, region measures page, following a Fragestunde', () => {
   let t: TestApp;
   let edAalen: Agent;
   let edRegion: Agent;
   let citizen: Agent;
+  let modAalen: Agent;
   let aalen: number;
   let heidenheim: number;
 
@@ -43,6 +45,7 @@ describe('participation staff forms: measures, processes, surveys, Fragestunden'
     edAalen = await userAgent(t, [{ role: 'editor', city: 'aalen' }]);
     edRegion = await userAgent(t, [{ role: 'editor', city: null }]);
     citizen = await userAgent(t);
+    modAalen = await userAgent(t, [{ role: 'moderator', city: 'aalen' }]);
   });
   after(async () => t.close());
 
@@ -417,5 +420,101 @@ describe('participation staff forms: measures, processes, surveys, Fragestunden'
     const overview = await get('/admin/beteiligung', edAalen);
     assert.match(overview.body, /\/admin\/beteiligung\/fragestunde\/\d+\/bearbeiten/);
     assert.match(overview.body, /Neue Umfrage/);
+  });
+
+  test('region measures page: all cities, filters by field, city and status, progress summary; linked in the navigation', async () => {
+    const all = await get('/massnahmen');
+    assert.equal(all.statusCode, 200);
+    assert.match(all.body, /<h1[^>]*>Maßnahmen der Region</);
+    assert.match(all.body, /Stand nach Handlungsfeld/);
+    const total = (await listMeasures(t.database.db)).length;
+    assert.match(all.body, new RegExp(`${total} Maßnahmen`));
+    assert.match(all.body, /href="\/aalen\/massnahmen\/parkleitsystem-aalen"/);
+    const hdhOnly = await one<{ slug: string }>(
+      t.database.db,
+      sql`SELECT slug FROM participation_measures WHERE city_ids = ARRAY[${heidenheim}::int] LIMIT 1`,
+    );
+    if (hdhOnly) assert.match(all.body, new RegExp(`href="/heidenheim/massnahmen/${hdhOnly.slug}"`));
+
+    const hdh = await get('/massnahmen?stadt=heidenheim');
+    const expected = await listMeasures(t.database.db, { cityId: heidenheim });
+    assert.match(hdh.body, new RegExp(`${expected.length} Maßnahmen`));
+    assert.doesNotMatch(hdh.body, /Parkleitsystem/, 'Aalen-only measure filtered out');
+    assert.match(hdh.body, /<option value="heidenheim" selected/);
+
+    const m = expected.find((x) => x.status === 'in_umsetzung')!;
+    const both = await get(
+      `/massnahmen?feld=${encodeURIComponent(m.field_of_action)}&status=in_umsetzung&stadt=heidenheim`,
+    );
+    const narrow = await listMeasures(t.database.db, {
+      cityId: heidenheim,
+      field: m.field_of_action,
+      status: 'in_umsetzung',
+    });
+    assert.ok(narrow.length >= 1 && narrow.length < total);
+    assert.match(both.body, new RegExp(`${narrow.length} Maßnahmen`));
+    for (const x of narrow) assert.ok(both.body.includes(x.slug));
+    const unknown = await get('/massnahmen?stadt=atlantis&status=bogus');
+    assert.match(unknown.body, new RegExp(`${total} Maßnahmen`), 'unknown filters are ignored');
+
+    const en = await get('/en/massnahmen?stadt=aalen');
+    assert.equal(en.statusCode, 200);
+    assert.match(en.body, /Measures of the region/);
+    const start = await get('/');
+    assert.match(start.body, /<a href="\/massnahmen"[^>]*>Maßnahmen</);
+  });
+
+  test('follow a Fragestunde: followers hear when it goes live and when a question is answered', async () => {
+    const path = '/aalen/fragestunde/fragestunde-oberbuergermeister';
+    const session = (await one<{ id: number; state: string }>(
+      t.database.db,
+      sql`SELECT id, state FROM participation_question_sessions WHERE slug = 'fragestunde-oberbuergermeister'`,
+    ))!;
+    assert.match((await get(path, citizen)).body, /Fragestunde folgen/);
+    assert.doesNotMatch((await get(path)).body, /Fragestunde folgen/, 'only for signed-in people');
+    const anon = await t.app.inject({ method: 'POST', url: `${path}/folgen` });
+    assert.equal(anon.statusCode, 303, 'anonymous: to the login');
+    assert.match(String(anon.headers.location), /^\/login/);
+    const f = await post(citizen, `${path}/folgen`, { on: '1' });
+    assert.equal(f.statusCode, 303);
+    assert.match(String(f.headers.location), /ok=gespeichert#folgen/);
+    const page = await get(path, citizen);
+    assert.match(page.body, /aria-pressed="true"[^>]*><span class="kern-label">Nicht mehr folgen/);
+
+    const news = () =>
+      rows<{ text_body: string; scope: string }>(
+        t.database.db,
+        sql`SELECT text_body, scope FROM participation_notifications WHERE user_id = ${citizen.userId} ORDER BY id`,
+      );
+    assert.equal(session.state, 'open');
+    const live = await post(modAalen, `/admin/beteiligung/fragestunde/${session.id}`, {
+      [`state-${session.id}`]: 'live',
+    });
+    assert.equal(live.statusCode, 303);
+    const q = (await one<{ id: number }>(
+      t.database.db,
+      sql`SELECT id::int FROM participation_questions WHERE session_id = ${session.id} AND status = 'approved' LIMIT 1`,
+    ))!;
+    await post(modAalen, `/admin/beteiligung/fragen/${q.id}`, {
+      action: 'answer',
+      [`answer-${q.id}`]: 'Im Frühjahr.',
+    });
+    const got = await news();
+    assert.equal(got.length, 2);
+    assert.ok(got.every((n) => n.scope === `session:${session.id}`));
+    assert.match(got[0]!.text_body, /läuft jetzt[\s\S]*\/aalen\/fragestunde\/fragestunde-oberbuergermeister/);
+    assert.match(got[1]!.text_body, /Antwort: Im Frühjahr\./);
+    // A follower who never opened the notification settings still gets the mail.
+    assert.equal(await deliverNotifications(t.database.db, 'http://localhost'), 1);
+    const mail = await one<{ subject: string; text_body: string }>(
+      t.database.db,
+      sql`SELECT subject, text_body FROM mail_outbox WHERE purpose = 'participation_notification' ORDER BY id DESC LIMIT 1`,
+    );
+    assert.match(mail!.subject, /2 Neuigkeiten: Neuigkeit zur Fragestunde/);
+    assert.match(mail!.text_body, /Abmelden: http:\/\/localhost\/beteiligung\/abmelden\/[0-9a-f]{64}/);
+
+    await post(citizen, `${path}/folgen`, { on: '0' });
+    await post(modAalen, `/admin/beteiligung/fragestunde/${session.id}`, { [`state-${session.id}`]: 'open' });
+    assert.equal((await news()).length, 2, 'no news after unfollowing');
   });
 });

@@ -1120,7 +1120,17 @@ export async function participationEditorRoutes(app: FastifyInstance) {
     blank: () => ({ ...readSession({}), heldTime: '18:00', state: 'open' }),
     current: async (x) => sessionValues(x),
     read: async (body) => readSession(body),
-    save: (user, x, v) => saveQuestionSession(db, user, x, sessionInput(v)),
+    save: async (user, x, v) => {
+      const { all } = await citiesOf(user);
+      const slug = all.find((c) => c.id === Number(v.cityId))?.slug ?? '';
+      return saveQuestionSession(
+        db,
+        user,
+        x,
+        sessionInput(v),
+        (s) => `${app.config.baseUrl}/${slug}/fragestunde/${s}`,
+      );
+    },
     page: async (ctx, x, c, values, errors) =>
       h(SessionFormPage, {
         ctx,

@@ -196,6 +196,32 @@ export async function participationRoutes(app: FastifyInstance) {
     },
   );
 
+  // All cities' measures on one page (the region has no /:city prefix; /en/massnahmen in English).
+  app.get<{ Querystring: Record<string, string> }>('/massnahmen', async (request, reply) => {
+    const { cities } = await app.tenancy();
+    const city = findCity(cities, String(request.query.stadt ?? ''));
+    const fields = await fieldsOfAction(db);
+    const field = fields.includes(String(request.query.feld)) ? String(request.query.feld) : '';
+    const status = (MEASURE_STATUSES as readonly string[]).includes(String(request.query.status))
+      ? String(request.query.status)
+      : '';
+    const [ctx, measures, dashboard] = await Promise.all([
+      request.pageContext(),
+      listMeasures(db, { cityId: city?.id, field, status }),
+      measureDashboard(db, city?.id),
+    ]);
+    return reply.page(
+      h(MeasureListPage, {
+        ctx,
+        measures,
+        fields,
+        filter: { field, status, city: city?.slug ?? '' },
+        dashboard,
+        cities,
+      }),
+    );
+  });
+
   async function measureIn(city: City, slug: string) {
     const m = await measureBySlug(db, slug);
     if (!m?.city_ids.includes(city.id)) throw notFound('Diese Maßnahme gibt es nicht.');
@@ -765,7 +791,7 @@ export async function participationRoutes(app: FastifyInstance) {
     const session = await questionSessionBySlug(db, city.id, slug);
     if (!session) throw notFound('Diese Fragestunde gibt es nicht.');
     const questions = await questionsOfSession(db, session.id, { userId: request.user?.id });
-    const [ctx, mine] = await Promise.all([
+    const [ctx, mine, following] = await Promise.all([
       request.pageContext(city),
       myReactions(
         db,
@@ -773,9 +799,10 @@ export async function participationRoutes(app: FastifyInstance) {
         'question',
         questions.map((q) => q.id),
       ),
+      isFollowing(db, request.user?.id, 'question_session', session.id),
     ]);
     return reply.page(
-      h(SessionPage, { ctx, session, questions, mine, value, errors, notice: noticeOf(request) }),
+      h(SessionPage, { ctx, session, questions, mine, following, value, errors, notice: noticeOf(request) }),
       status,
     );
   }
@@ -810,6 +837,26 @@ export async function participationRoutes(app: FastifyInstance) {
         throw err;
       }
       return reply.redirect(`${base}?ok=frage`, 303);
+    },
+  );
+
+  app.post<{ Params: { city: string; slug: string } }>(
+    '/:city/fragestunde/:slug/folgen',
+    async (request, reply) => {
+      const user = requireUser(request);
+      const city = await cityOr404(request.params.city);
+      const session = await questionSessionBySlug(db, city.id, request.params.slug);
+      if (!session) throw notFound('Diese Fragestunde gibt es nicht.');
+      await setFollow(db, {
+        userId: user.id,
+        targetKind: 'question_session',
+        targetId: session.id,
+        on: formString(request.body, 'on') !== '0',
+      });
+      return reply.redirect(
+        `${localePrefix(request)}/${city.slug}/fragestunde/${session.slug}?ok=gespeichert#folgen`,
+        303,
+      );
     },
   );
 
