@@ -8,6 +8,7 @@ import {
   addComment,
   assertPhaseAllows,
   type CommentNode,
+  commentTargetResolver,
   countIdeas,
   IDEA_SORTS,
   type IdeaSort,
@@ -299,14 +300,15 @@ export async function participationApi(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Querystring: { targetKind: 'measure' | 'idea'; targetId: number } }>(
+  app.get<{ Querystring: { targetKind: 'measure' | 'idea' | 'report'; targetId: number } }>(
     '/api/v1/participation/comments',
     {
       schema: {
         tags,
-        summary: 'Kommentare zu einer Maßnahme oder Idee als Baum (drei Ebenen)',
+        summary:
+          'Kommentare zu einer Maßnahme, Idee oder veröffentlichten Mängelmeldung als Baum (drei Ebenen)',
         querystring: Type.Object({
-          targetKind: Type.Union([Type.Literal('measure'), Type.Literal('idea')]),
+          targetKind: Type.Union([Type.Literal('measure'), Type.Literal('idea'), Type.Literal('report')]),
           targetId: Type.Integer({ minimum: 1 }),
         }),
         response: { 200: Type.Object({ comments: Type.Array(Comment) }), 404: Problem },
@@ -315,14 +317,20 @@ export async function participationApi(app: FastifyInstance) {
     async (request) => {
       const { targetKind, targetId } = request.query;
       const exists =
-        targetKind === 'measure' ? await measureById(db, targetId) : await ideaById(db, targetId);
+        targetKind === 'measure'
+          ? await measureById(db, targetId)
+          : targetKind === 'idea'
+            ? await ideaById(db, targetId)
+            : await commentTargetResolver(targetKind)?.(db, targetId);
       if (!exists || ('visible' in exists && !exists.visible)) throw notFound();
       const list = await listComments(db, targetKind, targetId, { userId: request.user?.id });
       return { comments: list.map(commentJson) };
     },
   );
 
-  app.post<{ Body: { targetKind: 'measure' | 'idea'; targetId: number; parentId?: number; body: string } }>(
+  app.post<{
+    Body: { targetKind: 'measure' | 'idea' | 'report'; targetId: number; parentId?: number; body: string };
+  }>(
     '/api/v1/participation/comments',
     {
       schema: {
@@ -331,7 +339,7 @@ export async function participationApi(app: FastifyInstance) {
         security,
         body: Type.Object(
           {
-            targetKind: Type.Union([Type.Literal('measure'), Type.Literal('idea')]),
+            targetKind: Type.Union([Type.Literal('measure'), Type.Literal('idea'), Type.Literal('report')]),
             targetId: Type.Integer({ minimum: 1 }),
             parentId: Type.Optional(Type.Integer({ minimum: 1 })),
             body: Type.String({ minLength: 1, maxLength: 4000 }),
@@ -357,6 +365,10 @@ export async function participationApi(app: FastifyInstance) {
         const m = await measureById(db, b.targetId);
         if (!m) throw notFound();
         cityId = m.city_id;
+      } else if (b.targetKind === 'report') {
+        const target = await commentTargetResolver('report')?.(db, b.targetId);
+        if (!target) throw notFound();
+        cityId = target.cityId;
       } else {
         const idea = await ideaById(db, b.targetId);
         if (!idea?.visible) throw notFound();

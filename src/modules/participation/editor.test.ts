@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Agent, cityId, form, type TestApp, testApp, userAgent } from '../../../test/helpers.ts';
 import { one, rows, sql } from '../../platform/db/index.ts';
+import { seedReports } from '../reports/seed.ts';
 import { berlinMidnight } from './editing.ts';
 import { seedParticipation } from './seed.ts';
 import { deliverNotifications, listMeasures } from './service.ts';
@@ -516,5 +517,61 @@ describe('participation staff forms, region measures page, following a Fragestun
     await post(citizen, `${path}/folgen`, { on: '0' });
     await post(modAalen, `/admin/beteiligung/fragestunde/${session.id}`, { [`state-${session.id}`]: 'open' });
     assert.equal((await news()).length, 2, 'no news after unfollowing');
+  });
+
+  test('comments on a published Mängelmelder report: thread on the report page, moderated by the city', async () => {
+    await seedReports(t.database.db);
+    const [r, hidden] = await rows<{ id: number }>(
+      t.database.db,
+      sql`SELECT id FROM reports WHERE city_id = ${aalen} AND published_at IS NOT NULL ORDER BY id LIMIT 2`,
+    );
+    const path = `/aalen/maengel/${r!.id}`;
+    assert.match((await get(path, citizen)).body, /Kommentar senden/);
+    const c = await post(citizen, '/beteiligung/kommentare', {
+      targetKind: 'report',
+      targetId: String(r!.id),
+      return: path,
+      body: `Hier ist es auch gefährlich ${XSS}`,
+    });
+    assert.equal(c.statusCode, 303);
+    assert.ok(String(c.headers.location).startsWith(`${path}?ok=kommentar#kommentar-`));
+    const id = Number(/kommentar-(\d+)/.exec(String(c.headers.location))![1]);
+    const page = await get(path);
+    assert.match(page.body, /Hier ist es auch gefährlich/);
+    inert(page.body);
+    // The city's moderators look after it: flagged, it is in the Aalen queue; hidden, the reason shows.
+    await post(citizen, `/beteiligung/kommentare/${id}/melden`, { reason: 'Test', return: path });
+    assert.match((await get('/admin/beteiligung', modAalen)).body, new RegExp(`id="k-${id}"`));
+    await post(modAalen, `/admin/beteiligung/kommentare/${id}`, {
+      action: 'hide',
+      [`reason-${id}`]: 'Doppelt gemeldet',
+    });
+    assert.match((await get(path)).body, /Von der Moderation ausgeblendet\. Grund: Doppelt gemeldet/);
+    // An unpublished report has no public discussion.
+    await t.database.db.execute(sql`UPDATE reports SET published_at = NULL WHERE id = ${hidden!.id}`);
+    const refused = await post(citizen, '/beteiligung/kommentare', {
+      targetKind: 'report',
+      targetId: String(hidden!.id),
+      return: path,
+      body: 'Geht das?',
+    });
+    assert.equal(refused.statusCode, 404);
+    const api = await get(`/api/v1/participation/comments?targetKind=report&targetId=${r!.id}`);
+    assert.equal(api.statusCode, 200);
+    const mine = (
+      api.json() as { comments: { id: number; body: string | null; status: string }[] }
+    ).comments.find((x) => x.id === id)!;
+    assert.deepEqual([mine.status, mine.body], ['hidden', null]);
+    const viaApi = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/participation/comments',
+      headers: { cookie: citizen.cookie, 'x-csrf-token': citizen.csrf },
+      payload: { targetKind: 'report', targetId: hidden!.id, body: 'Über die API' },
+    });
+    assert.equal(viaApi.statusCode, 404);
+    assert.equal(
+      (await get(`/api/v1/participation/comments?targetKind=report&targetId=${hidden!.id}`)).statusCode,
+      404,
+    );
   });
 });

@@ -9,6 +9,10 @@ import { participationEditorRoutes } from './editor.tsx';
 import { participationRoutes } from './routes.ts';
 import { deliverNotifications, NOTIFY_QUEUE } from './service.ts';
 
+/** For other modules: the comment thread (generic over target kind + id) and how to open items for it. */
+export { Comments } from './pages.tsx';
+export { type CommentNode, listComments, registerCommentTarget } from './service.ts';
+
 registerAdminSection({
   href: '/admin/beteiligung',
   label: 'admin.participation',

@@ -28,6 +28,7 @@ import {
   addComment,
   assertPhaseAllows,
   commentById,
+  commentTargetResolver,
   countIdeas,
   createIdea,
   currentPhase,
@@ -144,6 +145,9 @@ async function commentTarget(app: FastifyInstance, kind: string, id: number, bas
       },
     };
   }
+  const other = commentTargetResolver(kind);
+  const info = other ? await other(db, id) : undefined;
+  if (info) return { cityId: info.cityId, premoderated: false, notify: undefined };
   throw notFound('Hier kann nicht kommentiert werden.');
 }
 

@@ -473,6 +473,28 @@ const COMMENT_COUNTERS: Record<string, string> = {
   idea: 'participation_ideas',
 };
 
+/** What the comment routes need to know about an item of another module. */
+export interface CommentTargetInfo {
+  /** The city whose moderators look after the discussion. */
+  cityId: number;
+}
+type CommentTargetResolver = (db: Db, id: number) => Promise<CommentTargetInfo | undefined>;
+const commentTargets = new Map<string, CommentTargetResolver>();
+
+/**
+ * Lets another module open its items for comments (e.g. reports): the resolver answers the city of
+ * an item that may be discussed publicly, or undefined (404) for one that may not.
+ */
+export function registerCommentTarget(kind: string, resolve: CommentTargetResolver): void {
+  if (!/^[a-z_]{2,30}$/.test(kind) || kind === 'measure' || kind === 'idea')
+    throw new Error(`invalid comment target kind ${kind}`);
+  commentTargets.set(kind, resolve);
+}
+
+export function commentTargetResolver(kind: string): CommentTargetResolver | undefined {
+  return commentTargets.get(kind);
+}
+
 export interface CommentRow {
   id: number;
   parent_id: number | null;
