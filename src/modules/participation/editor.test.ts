@@ -137,6 +137,43 @@ describe('participation staff forms, region measures page, following a Fragestun
     assert.equal((await audits('participation.measure.edit', id)).length, 1);
   });
 
+  test('measures: an update from the staff form lands in the timeline, notifies followers, is audited', async () => {
+    const m = (await one<{ id: number; slug: string }>(
+      t.database.db,
+      sql`SELECT id, slug FROM participation_measures WHERE slug = 'urbane-datenplattform'`,
+    ))!;
+    await post(citizen, `/aalen/massnahmen/${m.slug}/folgen`, { on: '1' });
+    const bad = await post(edAalen, `/admin/beteiligung/massnahmen/${m.id}`, {
+      status: 'in_umsetzung',
+      progress: '55',
+      title: '',
+      body: '',
+    });
+    assert.equal(bad.statusCode, 422);
+    assert.match(bad.body, /sp-error-summary/);
+    const ok = await post(edAalen, `/admin/beteiligung/massnahmen/${m.id}`, {
+      status: 'in_umsetzung',
+      progress: '55',
+      title: `Erste Daten offen ${XSS}`,
+      body: 'Luftqualität jetzt im Katalog.',
+    });
+    assert.equal(ok.statusCode, 303);
+    const pub = await get(`/aalen/massnahmen/${m.slug}`);
+    assert.match(pub.body, /Erste Daten offen/);
+    inert(pub.body);
+    const note = await one<{ subject: string; text_body: string }>(
+      t.database.db,
+      sql`SELECT subject, text_body FROM participation_notifications WHERE user_id = ${citizen.userId}
+          AND scope = ${`measure:${m.id}`}`,
+    );
+    assert.match(note!.text_body, /Luftqualität jetzt im Katalog\./);
+    assert.equal((await audits('participation.measure.update', m.id)).length, 1);
+    assert.equal((await get(`/admin/beteiligung/massnahmen/${m.id}`, edAalen)).statusCode, 200);
+    const en = await get(`/en/admin/beteiligung/massnahmen/${m.id}/bearbeiten`, edAalen);
+    assert.equal(en.statusCode, 200);
+    assert.match(en.body, /Save measure/);
+  });
+
   test('measures: invalid input re-renders with the error summary (422) and saves nothing', async () => {
     const before = (await one<{ n: number }>(
       t.database.db,
@@ -466,26 +503,27 @@ describe('participation staff forms, region measures page, following a Fragestun
   });
 
   test('follow a Fragestunde: followers hear when it goes live and when a question is answered', async () => {
+    const follower = await userAgent(t);
     const path = '/aalen/fragestunde/fragestunde-oberbuergermeister';
     const session = (await one<{ id: number; state: string }>(
       t.database.db,
       sql`SELECT id, state FROM participation_question_sessions WHERE slug = 'fragestunde-oberbuergermeister'`,
     ))!;
-    assert.match((await get(path, citizen)).body, /Fragestunde folgen/);
+    assert.match((await get(path, follower)).body, /Fragestunde folgen/);
     assert.doesNotMatch((await get(path)).body, /Fragestunde folgen/, 'only for signed-in people');
     const anon = await t.app.inject({ method: 'POST', url: `${path}/folgen` });
     assert.equal(anon.statusCode, 303, 'anonymous: to the login');
     assert.match(String(anon.headers.location), /^\/login/);
-    const f = await post(citizen, `${path}/folgen`, { on: '1' });
+    const f = await post(follower, `${path}/folgen`, { on: '1' });
     assert.equal(f.statusCode, 303);
     assert.match(String(f.headers.location), /ok=gespeichert#folgen/);
-    const page = await get(path, citizen);
+    const page = await get(path, follower);
     assert.match(page.body, /aria-pressed="true"[^>]*><span class="kern-label">Nicht mehr folgen/);
 
     const news = () =>
       rows<{ text_body: string; scope: string }>(
         t.database.db,
-        sql`SELECT text_body, scope FROM participation_notifications WHERE user_id = ${citizen.userId} ORDER BY id`,
+        sql`SELECT text_body, scope FROM participation_notifications WHERE user_id = ${follower.userId} ORDER BY id`,
       );
     assert.equal(session.state, 'open');
     const live = await post(modAalen, `/admin/beteiligung/fragestunde/${session.id}`, {
@@ -506,15 +544,17 @@ describe('participation staff forms, region measures page, following a Fragestun
     assert.match(got[0]!.text_body, /läuft jetzt[\s\S]*\/aalen\/fragestunde\/fragestunde-oberbuergermeister/);
     assert.match(got[1]!.text_body, /Antwort: Im Frühjahr\./);
     // A follower who never opened the notification settings still gets the mail.
-    assert.equal(await deliverNotifications(t.database.db, 'http://localhost'), 1);
+    const mails = await deliverNotifications(t.database.db, 'http://localhost');
+    assert.ok(mails >= 1, `${mails} mails`);
     const mail = await one<{ subject: string; text_body: string }>(
       t.database.db,
-      sql`SELECT subject, text_body FROM mail_outbox WHERE purpose = 'participation_notification' ORDER BY id DESC LIMIT 1`,
+      sql`SELECT subject, text_body FROM mail_outbox WHERE purpose = 'participation_notification'
+          AND to_address = (SELECT email FROM users WHERE id = ${follower.userId})`,
     );
     assert.match(mail!.subject, /2 Neuigkeiten: Neuigkeit zur Fragestunde/);
     assert.match(mail!.text_body, /Abmelden: http:\/\/localhost\/beteiligung\/abmelden\/[0-9a-f]{64}/);
 
-    await post(citizen, `${path}/folgen`, { on: '0' });
+    await post(follower, `${path}/folgen`, { on: '0' });
     await post(modAalen, `/admin/beteiligung/fragestunde/${session.id}`, { [`state-${session.id}`]: 'open' });
     assert.equal((await news()).length, 2, 'no news after unfollowing');
   });
