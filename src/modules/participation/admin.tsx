@@ -42,9 +42,11 @@ import {
   type QuestionResult,
   type QuestionSessionRow,
   type QueueRow,
+  questionSessionById,
   questionsOfSession,
   type SurveyRow,
   setQuestionSessionState,
+  surveyById,
   surveyCsv,
   surveyResults,
 } from './service.ts';
@@ -725,10 +727,7 @@ export async function participationAdminRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { id: string } }>('/admin/beteiligung/fragestunde/:id', async (request, reply) => {
     const user = requireStaff(request, 'moderator', 'any');
-    const [session] = await rows<QuestionSessionRow>(
-      db,
-      sql`SELECT * FROM participation_question_sessions WHERE id = ${Number(request.params.id) || 0}`,
-    );
+    const session = await questionSessionById(db, Number(request.params.id) || 0);
     if (!session) throw notFound();
     if (!hasRole(user, 'moderator', session.city_id)) throw forbidden();
     const state = formString(request.body, `state-${session.id}`);
@@ -864,10 +863,7 @@ export async function participationAdminRoutes(app: FastifyInstance) {
   // ---- surveys: results with free texts, CSV, one-time codes
 
   async function staffSurvey(request: FastifyRequest, id: string) {
-    const [s] = await rows<SurveyRow>(
-      db,
-      sql`SELECT * FROM participation_surveys WHERE id = ${Number(id) || 0}`,
-    );
+    const s = await surveyById(db, Number(id) || 0);
     if (!s) throw notFound();
     const user = requireStaff(request, 'editor', s.city_id);
     return { s, user };

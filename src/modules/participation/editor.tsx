@@ -9,7 +9,7 @@ import { type ComponentChildren, createContext, h } from 'preact';
 import { useContext } from 'preact/hooks';
 import { AdminLayout, requireStaff } from '../../platform/admin/index.ts';
 import { hasRole } from '../../platform/auth/service.ts';
-import { rows, sql } from '../../platform/db/index.ts';
+import type { Db } from '../../platform/db/index.ts';
 import { HttpError, notFound } from '../../platform/http/errors.ts';
 import type { City } from '../../platform/tenancy/service.ts';
 import type { CurrentUser, PageContext } from '../../platform/web/context.ts';
@@ -56,8 +56,10 @@ import {
   QUESTION_KINDS,
   type QuestionKind,
   type QuestionSessionRow,
+  questionSessionById,
   questionsOf,
   type SurveyRow,
+  surveyById,
 } from './service.ts';
 
 type Row = Record<string, string>;
@@ -908,8 +910,6 @@ function sessionValues(x: QuestionSessionRow): Values {
 
 // ---------------------------------------------------------------- routes
 
-type Kind = 'measure' | 'process' | 'survey' | 'session';
-
 export async function participationEditorRoutes(app: FastifyInstance) {
   const db = app.database.db;
   const hide = { schema: { hide: true } };
@@ -919,28 +919,13 @@ export async function participationEditorRoutes(app: FastifyInstance) {
     return { all, mine: all.filter((c) => hasRole(user, 'editor', c.id)) };
   }
 
-  async function loadItem(kind: Kind, id: string) {
-    const n = /^\d{1,9}$/.test(id) ? Number(id) : 0;
-    const table = {
-      measure: 'participation_measures',
-      process: 'participation_processes',
-      survey: 'participation_surveys',
-      session: 'participation_question_sessions',
-    }[kind];
-    if (kind === 'measure') return measureById(db, n);
-    if (kind === 'process') return processById(db, n);
-    return (
-      await rows<SurveyRow & QuestionSessionRow>(db, sql`SELECT * FROM ${sql.raw(table)} WHERE id = ${n}`)
-    )[0];
-  }
-
   /**
    * One pair of routes (new, edit) per kind: load and authorise, read the form, save, re-render
    * with the error summary on 422/409, redirect on success.
    */
   function editorRoutes<T extends { id: number; city_id: number }>(o: {
-    kind: Kind;
     path: string;
+    load: (db: Db, id: number) => Promise<T | undefined>;
     blank: () => Values;
     current: (item: T) => Promise<Values>;
     read: (body: unknown, item: T | undefined) => Promise<Values>;
@@ -976,7 +961,9 @@ export async function participationEditorRoutes(app: FastifyInstance) {
     };
 
     async function editable(request: FastifyRequest<{ Params: { id: string } }>) {
-      const item = (await loadItem(o.kind, request.params.id)) as T | undefined;
+      const item = /^\d{1,9}$/.test(request.params.id)
+        ? await o.load(db, Number(request.params.id))
+        : undefined;
       if (!item) throw notFound();
       return { item, user: requireStaff(request, 'editor', item.city_id) };
     }
@@ -1033,8 +1020,8 @@ export async function participationEditorRoutes(app: FastifyInstance) {
   }
 
   editorRoutes<MeasureRow>({
-    kind: 'measure',
     path: 'massnahmen',
+    load: measureById,
     blank: () => ({ ...readMeasure({}), status: 'geplant', progress: '0', cityIds: [] }),
     current: async (m) => measureValues(m, await milestonesOf(db, m.id)),
     read: async (body) => readMeasure(body),
@@ -1053,8 +1040,8 @@ export async function participationEditorRoutes(app: FastifyInstance) {
   });
 
   editorRoutes<ProcessRow>({
-    kind: 'process',
     path: 'verfahren',
+    load: processById,
     blank: () => readProcess({}),
     current: async (p) => ({
       cityId: String(p.city_id),
@@ -1086,8 +1073,8 @@ export async function participationEditorRoutes(app: FastifyInstance) {
 
   const responsesOf = async (sv: SurveyRow | undefined) => (sv ? surveyResponseCount(db, sv.id) : 0);
   editorRoutes<SurveyRow>({
-    kind: 'survey',
     path: 'umfragen',
+    load: surveyById,
     blank: () => ({ ...readSurvey({}), mode: 'account', liveResults: '0' }),
     current: (sv) => surveyValues(db, sv),
     read: async (body, sv) => {
@@ -1115,8 +1102,8 @@ export async function participationEditorRoutes(app: FastifyInstance) {
   });
 
   editorRoutes<QuestionSessionRow>({
-    kind: 'session',
     path: 'fragestunde',
+    load: questionSessionById,
     blank: () => ({ ...readSession({}), heldTime: '18:00', state: 'open' }),
     current: async (x) => sessionValues(x),
     read: async (body) => readSession(body),

@@ -1309,6 +1309,10 @@ export async function surveyBySlug(db: Db, cityId: number, slug: string): Promis
   );
 }
 
+export async function surveyById(db: Db, id: number): Promise<SurveyRow | undefined> {
+  return one<SurveyRow>(db, sql`SELECT * FROM participation_surveys WHERE id = ${id}`);
+}
+
 export async function questionsOf(db: Db, surveyId: number): Promise<SurveyQuestion[]> {
   return rows<SurveyQuestion>(
     db,
@@ -1609,6 +1613,10 @@ export async function questionSessionBySlug(
     db,
     sql`SELECT * FROM participation_question_sessions WHERE city_id = ${cityId} AND slug = ${slug}`,
   );
+}
+
+export async function questionSessionById(db: Db, id: number): Promise<QuestionSessionRow | undefined> {
+  return one<QuestionSessionRow>(db, sql`SELECT * FROM participation_question_sessions WHERE id = ${id}`);
 }
 
 export async function upsertQuestionSession(
