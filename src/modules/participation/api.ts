@@ -1,8 +1,10 @@
 /** JSON API of Beteiligung under /api/v1/participation: measures, ideas, comments; writes for signed-in people. */
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import { requireStaff } from '../../platform/admin/index.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { findCity } from '../../platform/tenancy/service.ts';
+import { type MeasureForm, MeasureFormSchema, saveMeasure } from './editing.ts';
 import { IDEAS_PER_PAGE, requireUser } from './routes.ts';
 import {
   addComment,
@@ -181,6 +183,49 @@ export async function participationApi(app: FastifyInstance) {
         milestones: milestones.map((s) => ({ title: s.title, dueOn: s.due_on, doneOn: s.done_on })),
         updates: updates.map((u) => ({ at: new Date(u.at).toISOString(), title: u.title, body: u.body })),
       };
+    },
+  );
+
+  // Staff: create and replace measures with the schema, rules and audit of the staff form. PUT
+  // replaces the milestones: entries with an id are kept, without one are new, missing ones go.
+  const saved = Type.Object({ id: Type.Integer(), slug: Type.String() });
+  app.post<{ Body: MeasureForm }>(
+    '/api/v1/participation/measures',
+    {
+      schema: {
+        tags,
+        summary: 'Maßnahme anlegen (Redaktion der zuständigen Stadt)',
+        security,
+        body: MeasureFormSchema,
+        response: { 201: saved, 400: Problem, 401: Problem, 403: Problem, 422: Problem },
+      },
+    },
+    async (request, reply) => {
+      const user = requireStaff(request, 'editor', request.body.cityId);
+      const id = await saveMeasure(db, user, undefined, request.body);
+      reply.code(201);
+      return { id, slug: request.body.slug };
+    },
+  );
+
+  app.put<{ Params: { id: number }; Body: MeasureForm }>(
+    '/api/v1/participation/measures/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Maßnahme ändern (die Stadt bleibt, cityId wird nicht geändert)',
+        security,
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: MeasureFormSchema,
+        response: { 200: saved, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem },
+      },
+    },
+    async (request) => {
+      const m = await measureById(db, request.params.id);
+      if (!m) throw notFound('Diese Maßnahme gibt es nicht.');
+      const user = requireStaff(request, 'editor', m.city_id);
+      await saveMeasure(db, user, m, request.body);
+      return { id: m.id, slug: request.body.slug };
     },
   );
 

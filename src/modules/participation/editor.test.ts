@@ -174,6 +174,67 @@ describe('participation staff forms, region measures page, following a Fragestun
     assert.match(en.body, /Save measure/);
   });
 
+  test('measures over the JSON API: create and replace with the form schema; 403 for another city; 422 with field errors', async () => {
+    const api = (agent: Agent, method: 'POST' | 'PUT', url: string, payload: unknown) =>
+      t.app.inject({
+        method,
+        url,
+        headers: { cookie: agent.cookie, 'x-csrf-token': agent.csrf },
+        payload: payload as object,
+      });
+    const body = {
+      cityId: aalen,
+      cityIds: [aalen],
+      slug: 'api-massnahme',
+      title: 'Über die API angelegt',
+      fieldOfAction: 'Verwaltung',
+      periodStart: '2026-01',
+      periodEnd: '2026-12',
+      status: 'geplant',
+      progress: 0,
+      summary: '',
+      description: '',
+      responsibleOffice: 'Hauptamt',
+      links: [{ label: 'Offene Daten', href: '/opendata' }],
+      milestones: [{ id: null, title: 'Start', dueOn: '2026-01-15', doneOn: null }],
+    };
+    const created = await api(edAalen, 'POST', '/api/v1/participation/measures', body);
+    assert.equal(created.statusCode, 201, created.body);
+    const { id } = created.json() as { id: number };
+    assert.equal((await audits('participation.measure.create', id)).length, 1);
+    const replaced = await api(edAalen, 'PUT', `/api/v1/participation/measures/${id}`, {
+      ...body,
+      status: 'umgesetzt',
+      progress: 100,
+      milestones: [],
+    });
+    assert.equal(replaced.statusCode, 200, replaced.body);
+    const json = (await get('/api/v1/participation/measures/api-massnahme')).json() as {
+      status: string;
+      milestones: unknown[];
+    };
+    assert.deepEqual([json.status, json.milestones.length], ['umgesetzt', 0]);
+    const other = await api(edAalen, 'POST', '/api/v1/participation/measures', {
+      ...body,
+      cityId: heidenheim,
+      slug: 'api-fremd',
+    });
+    assert.equal(other.statusCode, 403);
+    const order = await api(edAalen, 'POST', '/api/v1/participation/measures', {
+      ...body,
+      slug: 'api-reihenfolge',
+      periodStart: '2027-01',
+    });
+    assert.equal(order.statusCode, 422);
+    assert.match(order.headers['content-type'] as string, /problem\+json/);
+    assert.equal(
+      (order.json() as { errors: Record<string, string> }).errors.periodEnd,
+      'Das Ende liegt vor dem Beginn.',
+    );
+    const shape = await api(edAalen, 'POST', '/api/v1/participation/measures', { ...body, progress: 'viel' });
+    assert.equal(shape.statusCode, 400);
+  });
+
   test('measures: invalid input re-renders with the error summary (422) and saves nothing', async () => {
     const before = (await one<{ n: number }>(
       t.database.db,
