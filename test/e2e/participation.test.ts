@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { seedParticipation } from '../../src/modules/participation/seed.ts';
 import { upsertProcess } from '../../src/modules/participation/service.ts';
-import { sql } from '../../src/platform/db/index.ts';
+import { one, sql } from '../../src/platform/db/index.ts';
 import { type Agent, cityId, userAgent } from '../helpers.ts';
 import {
   assertAccessible,
@@ -21,8 +21,10 @@ describe('participation in the browser', { skip: skipReason, timeout: TIMEOUT },
   let e: E2E;
   let citizen: BrowserContext;
   let moderator: BrowserContext;
+  let editor: BrowserContext;
   let page: Page;
   let ideaPath: string;
+  let aalenMeasure: number;
 
   async function signedIn(agent: Agent): Promise<BrowserContext> {
     const [name, value] = agent.cookie.split('=') as [string, string];
@@ -71,9 +73,15 @@ describe('participation in the browser', { skip: skipReason, timeout: TIMEOUT },
     });
     const citizenAgent = await userAgent(e.t);
     const modAgent = await userAgent(e.t, [{ role: 'moderator', city: 'aalen' }]);
+    const editorAgent = await userAgent(e.t, [{ role: 'editor', city: 'aalen' }]);
     await e.t.database.db.execute(sql`UPDATE users SET created_at = now() - interval '30 days'`);
     citizen = await signedIn(citizenAgent);
     moderator = await signedIn(modAgent);
+    editor = await signedIn(editorAgent);
+    aalenMeasure = (await one<{ id: number }>(
+      e.t.database.db,
+      sql`SELECT id FROM participation_measures WHERE city_id = ${aalen} ORDER BY id LIMIT 1`,
+    ))!.id;
     page = await citizen.newPage();
     await open(page, '/aalen/beteiligung/innenstadt-2030');
     // An idea that already has a discussion (by the demo people) to reply to.
@@ -99,6 +107,7 @@ describe('participation in the browser', { skip: skipReason, timeout: TIMEOUT },
     ['open survey form', () => '/aalen/umfragen/stadt-plattform'],
     ['Fragestunde', () => '/aalen/fragestunde/fragestunde-oberbuergermeister'],
     ['notification settings', () => '/beteiligung/benachrichtigungen'],
+    ['region measures page', () => '/massnahmen?stadt=heidenheim'],
   ];
   for (const [name, path] of pages) {
     test(`axe: no violations on the ${name}; no horizontal scrolling at 320 px`, async () => {
@@ -112,6 +121,101 @@ describe('participation in the browser', { skip: skipReason, timeout: TIMEOUT },
       }
     });
   }
+
+  const staffPages: [string, () => string][] = [
+    ['new measure form', () => '/admin/beteiligung/massnahmen/neu'],
+    ['new process form', () => '/admin/beteiligung/verfahren/neu'],
+    ['new survey form', () => '/admin/beteiligung/umfragen/neu'],
+    ['new Fragestunde form', () => '/admin/beteiligung/fragestunde/neu'],
+    ['measure edit form', () => `/admin/beteiligung/massnahmen/${aalenMeasure}/bearbeiten`],
+    ['staff overview', () => '/admin/beteiligung'],
+  ];
+  for (const [name, path] of staffPages) {
+    test(`axe: no violations on the ${name}; no horizontal scrolling at 320 px`, async () => {
+      const p = await editor.newPage();
+      await open(p, path());
+      await assertAccessible(p, name);
+      await p.setViewportSize({ width: 320, height: 640 });
+      await assertNoHorizontalScroll(p, name);
+      await p.close();
+    });
+  }
+
+  /** Presses Enter to send the form and fails with the error summary if the page shows one. */
+  async function submitClean(p: Page, url: RegExp) {
+    await Promise.all([p.waitForEvent('load'), p.keyboard.press('Enter')]);
+    const summary = p.locator('.sp-error-summary');
+    assert.equal(
+      await summary.count(),
+      0,
+      (await summary.count()) ? String(await summary.textContent()) : '',
+    );
+    assert.match(p.url(), url);
+  }
+
+  /**
+   * Tabs to a field by id and types into it. Date inputs take the digits segment by segment in the
+   * browser's own order (day/month or month/day), so the tests use dates whose day equals the month.
+   */
+  async function typeInto(p: Page, id: string, text: string) {
+    await tabTo(p, (i) => i.id === id);
+    await p.keyboard.type(text);
+  }
+
+  test('staff, keyboard only: create a process with two phases; errors first, then saved', async () => {
+    const p = await editor.newPage();
+    await open(p, '/admin/beteiligung/verfahren/neu');
+    await typeInto(p, 'f-title', 'Ideen für den Stadtgarten');
+    await Promise.all([p.waitForLoadState('load'), p.keyboard.press('Enter')]);
+    await p.waitForSelector('.sp-error-summary');
+    assert.match((await p.locator('.sp-error-summary').textContent()) ?? '', /mindestens eine Phase/);
+    await assertAccessible(p, 'process form with errors');
+    // The re-rendered form proposes a slug from the title; replace it.
+    await tabTo(p, (i) => i.id === 'f-slug');
+    await p.keyboard.press('ControlOrMeta+a');
+    await p.keyboard.type('stadtgarten');
+    await typeInto(p, 'f-categories', 'Spielen');
+    await p.keyboard.press('Enter');
+    await p.keyboard.type('Ruhe');
+    await typeInto(p, 'f-phase-0-title', 'Ideen sammeln');
+    await typeInto(p, 'f-phase-0-startsOn', '01012026');
+    await typeInto(p, 'f-phase-0-endsOn', '02022026');
+    await typeInto(p, 'f-phase-1-title', 'Diskutieren');
+    await typeInto(p, 'f-phase-1-startsOn', '03032026');
+    await typeInto(p, 'f-phase-1-endsOn', '04042026');
+    await submitClean(p, /\/verfahren\/\d+\/bearbeiten\?gespeichert=1/);
+    assert.match((await p.locator('main').textContent()) ?? '', /Gespeichert\./);
+    await assertAccessible(p, 'process edit form');
+    await open(p, '/aalen/beteiligung/stadtgarten');
+    const phases = (await p.locator('main').textContent()) ?? '';
+    assert.match(phases, /Ideen sammeln[\s\S]*Diskutieren/);
+    await p.close();
+  });
+
+  test('staff, keyboard only: create a survey with a choice and a scale question', async () => {
+    const p = await editor.newPage();
+    await open(p, '/admin/beteiligung/umfragen/neu');
+    await typeInto(p, 'f-title', 'Wie gefällt Ihnen der Stadtgarten?');
+    await typeInto(p, 'f-opensOn', '01012020');
+    await typeInto(p, 'f-closesOn', '12122099');
+    await typeInto(p, 'f-question-0-prompt', 'Wie oft sind Sie dort?');
+    await typeInto(p, 'f-question-0-options', 'oft');
+    await p.keyboard.press('Enter');
+    await p.keyboard.type('selten');
+    await p.keyboard.press('Tab');
+    await p.keyboard.press('Space');
+    assert.equal(await p.locator('#f-question-0-required').isChecked(), true);
+    // Second row: choose "Skala 1–5" with the arrow keys on the focused select.
+    await tabTo(p, (i) => i.id === 'f-question-1-kind');
+    for (let i = 0; i < 3; i++) await p.keyboard.press('ArrowDown');
+    assert.equal(await p.locator('#f-question-1-kind').inputValue(), 'scale');
+    await typeInto(p, 'f-question-1-prompt', 'Wie zufrieden sind Sie?');
+    await submitClean(p, /\/umfragen\/\d+\/bearbeiten\?gespeichert=1/);
+    await open(p, '/aalen/umfragen/wie-gefaellt-ihnen-der-stadtgarten');
+    assert.equal(await p.locator('fieldset').count(), 2);
+    await assertAccessible(p, 'new survey, public');
+    await p.close();
+  });
 
   test('keyboard only: react to a measure with "Finde ich wichtig"', async () => {
     const p = await citizen.newPage();

@@ -42,9 +42,11 @@ import {
   type QuestionResult,
   type QuestionSessionRow,
   type QueueRow,
+  questionSessionById,
   questionsOfSession,
   type SurveyRow,
   setQuestionSessionState,
+  surveyById,
   surveyCsv,
   surveyResults,
 } from './service.ts';
@@ -63,6 +65,8 @@ interface Overview {
   })[];
   surveys: SurveyRow[];
   processes: { id: number; title: string; premoderation: boolean }[];
+  /** Processes and Fragestunden the person may edit (editor role). */
+  editable: { processes: { id: number; title: string }[]; sessions: { id: number; title: string }[] };
   canModerate: boolean;
   canEdit: boolean;
 }
@@ -259,6 +263,56 @@ function AdminHome({ ctx, o, error }: { ctx: PageContext; o: Overview; error?: s
       )}
       {o.canEdit && (
         <>
+          <section aria-labelledby="h-create" class="sp-section">
+            <h2 class="kern-heading-medium" id="h-create">
+              {L(ctx, 'Anlegen', 'Create')}
+            </h2>
+            <ul class="sp-linklist">
+              <li>
+                <a class="kern-link" href={ctx.href('/admin/beteiligung/massnahmen/neu')}>
+                  {L(ctx, 'Neue Maßnahme', 'New measure')}
+                </a>
+              </li>
+              <li>
+                <a class="kern-link" href={ctx.href('/admin/beteiligung/verfahren/neu')}>
+                  {L(ctx, 'Neues Beteiligungsverfahren mit Phasen', 'New participation process with phases')}
+                </a>
+              </li>
+              <li>
+                <a class="kern-link" href={ctx.href('/admin/beteiligung/umfragen/neu')}>
+                  {L(ctx, 'Neue Umfrage', 'New survey')}
+                </a>
+              </li>
+              <li>
+                <a class="kern-link" href={ctx.href('/admin/beteiligung/fragestunde/neu')}>
+                  {L(ctx, 'Neue Fragestunde', 'New question session')}
+                </a>
+              </li>
+            </ul>
+          </section>
+          <section aria-labelledby="h-edit-processes" class="sp-section">
+            <h2 class="kern-heading-medium" id="h-edit-processes">
+              {L(ctx, 'Verfahren und Fragestunden bearbeiten', 'Edit processes and question sessions')}
+            </h2>
+            <ul class="sp-linklist">
+              {o.editable.processes.map((p) => (
+                <li key={`p${p.id}`}>
+                  <a class="kern-link" href={ctx.href(`/admin/beteiligung/verfahren/${p.id}/bearbeiten`)}>
+                    {L(ctx, 'Verfahren: ', 'Process: ')}
+                    {p.title}
+                  </a>
+                </li>
+              ))}
+              {o.editable.sessions.map((x) => (
+                <li key={`s${x.id}`}>
+                  <a class="kern-link" href={ctx.href(`/admin/beteiligung/fragestunde/${x.id}/bearbeiten`)}>
+                    {L(ctx, 'Fragestunde: ', 'Question session: ')}
+                    {x.title}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </section>
           <section aria-labelledby="h-ideas" class="sp-section">
             <h2 class="kern-heading-medium" id="h-ideas">
               {L(ctx, `Ideen ohne Antwort (${o.ideas.length})`, `Ideas without answer (${o.ideas.length})`)}
@@ -289,7 +343,12 @@ function AdminHome({ ctx, o, error }: { ctx: PageContext; o: Overview; error?: s
                   </a>{' '}
                   <span class="sp-muted">
                     ({measureStatus(ctx, m.status)}, {m.progress} %)
-                  </span>
+                  </span>{' '}
+                  <EditLink
+                    ctx={ctx}
+                    href={`/admin/beteiligung/massnahmen/${m.id}/bearbeiten`}
+                    title={m.title}
+                  />
                 </li>
               ))}
             </ul>
@@ -303,7 +362,12 @@ function AdminHome({ ctx, o, error }: { ctx: PageContext; o: Overview; error?: s
                 <li key={s.id}>
                   <a class="kern-link" href={ctx.href(`/admin/beteiligung/umfragen/${s.id}`)}>
                     {s.title}
-                  </a>
+                  </a>{' '}
+                  <EditLink
+                    ctx={ctx}
+                    href={`/admin/beteiligung/umfragen/${s.id}/bearbeiten`}
+                    title={s.title}
+                  />
                 </li>
               ))}
             </ul>
@@ -311,6 +375,15 @@ function AdminHome({ ctx, o, error }: { ctx: PageContext; o: Overview; error?: s
         </>
       )}
     </AdminLayout>
+  );
+}
+
+function EditLink({ ctx, href, title }: { ctx: PageContext; href: string; title: string }) {
+  return (
+    <a class="kern-link" href={ctx.href(href)}>
+      {L(ctx, 'bearbeiten', 'edit')}
+      <span class="sp-visually-hidden">: {title}</span>
+    </a>
   );
 }
 
@@ -407,6 +480,11 @@ function MeasureUpdatePage(props: {
     >
       <ErrorSummary ctx={ctx} errors={errors} />
       <h1 class="kern-heading-large">{m.title}</h1>
+      <p>
+        <a class="kern-link" href={ctx.href(`/admin/beteiligung/massnahmen/${m.id}/bearbeiten`)}>
+          {L(ctx, 'Alle Angaben und Meilensteine bearbeiten', 'Edit all details and milestones')}
+        </a>
+      </p>
       <form method="post" action={ctx.href(`/admin/beteiligung/massnahmen/${m.id}`)}>
         <CsrfField ctx={ctx} />
         <SelectField
@@ -514,6 +592,12 @@ export async function participationAdminRoutes(app: FastifyInstance) {
   const db = app.database.db;
 
   const citiesFor = (request: FastifyRequest, role: Role) => citiesWithRole(request.user, role);
+  /** Public address of a Fragestunde, for the followers' mails. */
+  const sessionUrlFn = async () => {
+    const { cities } = await app.tenancy();
+    return (x: QuestionSessionRow) =>
+      `${app.config.baseUrl}/${cities.find((c) => c.id === x.city_id)?.slug ?? ''}/fragestunde/${x.slug}`;
+  };
 
   async function home(request: FastifyRequest, reply: FastifyReply, error?: string, status = 200) {
     const user = request.user;
@@ -553,6 +637,20 @@ export async function participationAdminRoutes(app: FastifyInstance) {
             sql`SELECT id, title, premoderation FROM participation_processes WHERE ${inCities(mod, 'city_id')} ORDER BY id`,
           )
         : [],
+      editable: {
+        processes: canEdit
+          ? await rows(
+              db,
+              sql`SELECT id, title FROM participation_processes WHERE ${inCities(ed, 'city_id')} ORDER BY id DESC`,
+            )
+          : [],
+        sessions: canEdit
+          ? await rows(
+              db,
+              sql`SELECT id, title FROM participation_question_sessions WHERE ${inCities(ed, 'city_id')} ORDER BY held_at DESC`,
+            )
+          : [],
+      },
       canModerate,
       canEdit,
     };
@@ -617,6 +715,7 @@ export async function participationAdminRoutes(app: FastifyInstance) {
         action,
         answer: formString(request.body, `answer-${request.params.id}`),
         cityAllowed: (cityId) => hasRole(user, 'moderator', cityId),
+        sessionUrl: await sessionUrlFn(),
       });
     } catch (err) {
       if (err instanceof HttpError && err.statusCode === 422)
@@ -628,16 +727,18 @@ export async function participationAdminRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { id: string } }>('/admin/beteiligung/fragestunde/:id', async (request, reply) => {
     const user = requireStaff(request, 'moderator', 'any');
-    const [session] = await rows<QuestionSessionRow>(
-      db,
-      sql`SELECT * FROM participation_question_sessions WHERE id = ${Number(request.params.id) || 0}`,
-    );
+    const session = await questionSessionById(db, Number(request.params.id) || 0);
     if (!session) throw notFound();
     if (!hasRole(user, 'moderator', session.city_id)) throw forbidden();
     const state = formString(request.body, `state-${session.id}`);
     if (state !== 'open' && state !== 'live' && state !== 'closed')
       throw new HttpError(400, 'Unbekannter Zustand.');
-    await setQuestionSessionState(db, { session, state, actorId: user.id });
+    await setQuestionSessionState(db, {
+      session,
+      state,
+      actorId: user.id,
+      url: (await sessionUrlFn())(session),
+    });
     return reply.redirect('/admin/beteiligung#h-sessions', 303);
   });
 
@@ -762,10 +863,7 @@ export async function participationAdminRoutes(app: FastifyInstance) {
   // ---- surveys: results with free texts, CSV, one-time codes
 
   async function staffSurvey(request: FastifyRequest, id: string) {
-    const [s] = await rows<SurveyRow>(
-      db,
-      sql`SELECT * FROM participation_surveys WHERE id = ${Number(id) || 0}`,
-    );
+    const s = await surveyById(db, Number(id) || 0);
     if (!s) throw notFound();
     const user = requireStaff(request, 'editor', s.city_id);
     return { s, user };

@@ -1,13 +1,16 @@
 /** JSON API of Beteiligung under /api/v1/participation: measures, ideas, comments; writes for signed-in people. */
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import { requireStaff } from '../../platform/admin/index.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { findCity } from '../../platform/tenancy/service.ts';
+import { type MeasureForm, MeasureFormSchema, saveMeasure } from './editing.ts';
 import { IDEAS_PER_PAGE, requireUser } from './routes.ts';
 import {
   addComment,
   assertPhaseAllows,
   type CommentNode,
+  commentTargetResolver,
   countIdeas,
   IDEA_SORTS,
   type IdeaSort,
@@ -183,6 +186,49 @@ export async function participationApi(app: FastifyInstance) {
     },
   );
 
+  // Staff: create and replace measures with the schema, rules and audit of the staff form. PUT
+  // replaces the milestones: entries with an id are kept, without one are new, missing ones go.
+  const saved = Type.Object({ id: Type.Integer(), slug: Type.String() });
+  app.post<{ Body: MeasureForm }>(
+    '/api/v1/participation/measures',
+    {
+      schema: {
+        tags,
+        summary: 'Maßnahme anlegen (Redaktion der zuständigen Stadt)',
+        security,
+        body: MeasureFormSchema,
+        response: { 201: saved, 400: Problem, 401: Problem, 403: Problem, 422: Problem },
+      },
+    },
+    async (request, reply) => {
+      const user = requireStaff(request, 'editor', request.body.cityId);
+      const id = await saveMeasure(db, user, undefined, request.body);
+      reply.code(201);
+      return { id, slug: request.body.slug };
+    },
+  );
+
+  app.put<{ Params: { id: number }; Body: MeasureForm }>(
+    '/api/v1/participation/measures/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Maßnahme ändern (die Stadt bleibt, cityId wird nicht geändert)',
+        security,
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: MeasureFormSchema,
+        response: { 200: saved, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem },
+      },
+    },
+    async (request) => {
+      const m = await measureById(db, request.params.id);
+      if (!m) throw notFound('Diese Maßnahme gibt es nicht.');
+      const user = requireStaff(request, 'editor', m.city_id);
+      await saveMeasure(db, user, m, request.body);
+      return { id: m.id, slug: request.body.slug };
+    },
+  );
+
   app.post<{ Params: { slug: string }; Body: { kind: 'like' | 'important'; on: boolean } }>(
     '/api/v1/participation/measures/:slug/reactions',
     {
@@ -299,14 +345,15 @@ export async function participationApi(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Querystring: { targetKind: 'measure' | 'idea'; targetId: number } }>(
+  app.get<{ Querystring: { targetKind: 'measure' | 'idea' | 'report'; targetId: number } }>(
     '/api/v1/participation/comments',
     {
       schema: {
         tags,
-        summary: 'Kommentare zu einer Maßnahme oder Idee als Baum (drei Ebenen)',
+        summary:
+          'Kommentare zu einer Maßnahme, Idee oder veröffentlichten Mängelmeldung als Baum (drei Ebenen)',
         querystring: Type.Object({
-          targetKind: Type.Union([Type.Literal('measure'), Type.Literal('idea')]),
+          targetKind: Type.Union([Type.Literal('measure'), Type.Literal('idea'), Type.Literal('report')]),
           targetId: Type.Integer({ minimum: 1 }),
         }),
         response: { 200: Type.Object({ comments: Type.Array(Comment) }), 404: Problem },
@@ -315,14 +362,20 @@ export async function participationApi(app: FastifyInstance) {
     async (request) => {
       const { targetKind, targetId } = request.query;
       const exists =
-        targetKind === 'measure' ? await measureById(db, targetId) : await ideaById(db, targetId);
+        targetKind === 'measure'
+          ? await measureById(db, targetId)
+          : targetKind === 'idea'
+            ? await ideaById(db, targetId)
+            : await commentTargetResolver(targetKind)?.(db, targetId);
       if (!exists || ('visible' in exists && !exists.visible)) throw notFound();
       const list = await listComments(db, targetKind, targetId, { userId: request.user?.id });
       return { comments: list.map(commentJson) };
     },
   );
 
-  app.post<{ Body: { targetKind: 'measure' | 'idea'; targetId: number; parentId?: number; body: string } }>(
+  app.post<{
+    Body: { targetKind: 'measure' | 'idea' | 'report'; targetId: number; parentId?: number; body: string };
+  }>(
     '/api/v1/participation/comments',
     {
       schema: {
@@ -331,7 +384,7 @@ export async function participationApi(app: FastifyInstance) {
         security,
         body: Type.Object(
           {
-            targetKind: Type.Union([Type.Literal('measure'), Type.Literal('idea')]),
+            targetKind: Type.Union([Type.Literal('measure'), Type.Literal('idea'), Type.Literal('report')]),
             targetId: Type.Integer({ minimum: 1 }),
             parentId: Type.Optional(Type.Integer({ minimum: 1 })),
             body: Type.String({ minLength: 1, maxLength: 4000 }),
@@ -357,6 +410,10 @@ export async function participationApi(app: FastifyInstance) {
         const m = await measureById(db, b.targetId);
         if (!m) throw notFound();
         cityId = m.city_id;
+      } else if (b.targetKind === 'report') {
+        const target = await commentTargetResolver('report')?.(db, b.targetId);
+        if (!target) throw notFound();
+        cityId = target.cityId;
       } else {
         const idea = await ideaById(db, b.targetId);
         if (!idea?.visible) throw notFound();

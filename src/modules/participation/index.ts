@@ -5,8 +5,13 @@ import { citiesWithRole } from '../../platform/auth/service.ts';
 import { startWorker, type Worker } from '../../platform/jobs/service.ts';
 import { participationAdminRoutes } from './admin.tsx';
 import { participationApi } from './api.ts';
+import { participationEditorRoutes } from './editor.tsx';
 import { participationRoutes } from './routes.ts';
 import { deliverNotifications, NOTIFY_QUEUE } from './service.ts';
+
+/** For other modules: the comment thread (generic over target kind + id) and how to open items for it. */
+export { Comments } from './pages.tsx';
+export { type CommentNode, listComments, registerCommentTarget } from './service.ts';
 
 registerAdminSection({
   href: '/admin/beteiligung',
@@ -23,6 +28,7 @@ registerAdminSection({
 export async function participationModule(app: FastifyInstance) {
   await app.register(participationRoutes);
   await app.register(participationAdminRoutes);
+  await app.register(participationEditorRoutes);
   await app.register(participationApi);
   // Tests call deliverNotifications directly; a background timer there would race with assertions.
   if (process.env.NODE_ENV === 'test') return;

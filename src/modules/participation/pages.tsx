@@ -1,5 +1,6 @@
 /** Public pages of Beteiligung: overview, measures, idea processes, comments, surveys, Fragestunde. */
 import { hasRole } from '../../platform/auth/service.ts';
+import type { City } from '../../platform/tenancy/service.ts';
 import type { PageContext } from '../../platform/web/context.ts';
 import {
   CsrfField,
@@ -198,24 +199,42 @@ export function MeasureListPage(props: {
   ctx: PageContext;
   measures: MeasureRow[];
   fields: string[];
-  filter: { field: string; status: string };
+  filter: { field: string; status: string; city?: string };
   dashboard: DashboardRow[];
+  /** Region page (/massnahmen): all cities, a city filter, links to each measure's city page. */
+  cities?: City[];
 }) {
-  const { ctx, filter } = props;
-  const base = cityBase(ctx);
+  const { ctx, filter, cities } = props;
+  const base = cities ? '' : cityBase(ctx);
+  const title = cities
+    ? L(ctx, 'Maßnahmen der Region', 'Measures of the region')
+    : L(ctx, 'Maßnahmen', 'Measures');
+  const cityOf = (id: number) => cities?.find((c) => c.id === id);
+  const href = (m: MeasureRow) =>
+    `${cities ? `/${cityOf(m.city_id)?.slug ?? ''}` : base}/massnahmen/${m.slug}`;
   return (
     <Layout
       ctx={ctx}
-      title={L(ctx, 'Maßnahmen', 'Measures')}
-      breadcrumbs={crumbs(ctx, { label: L(ctx, 'Maßnahmen', 'Measures') })}
+      title={title}
+      breadcrumbs={
+        cities
+          ? [{ label: ctx.region.name, href: '/' }, { label: title }]
+          : crumbs(ctx, { label: L(ctx, 'Maßnahmen', 'Measures') })
+      }
     >
-      <h1 class="kern-heading-large">{L(ctx, 'Maßnahmen', 'Measures')}</h1>
+      <h1 class="kern-heading-large">{title}</h1>
       <p class="kern-body--large">
-        {L(
-          ctx,
-          'Was die Stadt umsetzt, wie weit es ist und wer zuständig ist – offen und nachvollziehbar.',
-          'What the city implements, how far it is and who is responsible – openly and traceably.',
-        )}
+        {cities
+          ? L(
+              ctx,
+              `Was die Städte ${cities.map((c) => c.shortName).join(' und ')} umsetzen, wie weit es ist und wer zuständig ist.`,
+              `What the cities of ${cities.map((c) => c.shortName).join(' and ')} implement, how far it is and who is responsible.`,
+            )
+          : L(
+              ctx,
+              'Was die Stadt umsetzt, wie weit es ist und wer zuständig ist – offen und nachvollziehbar.',
+              'What the city implements, how far it is and who is responsible – openly and traceably.',
+            )}
       </p>
       <section aria-labelledby="h-dashboard" class="sp-section">
         <h2 class="kern-heading-medium" id="h-dashboard">
@@ -270,6 +289,18 @@ export function MeasureListPage(props: {
             ...props.fields.map((f) => ({ value: f, label: f })),
           ]}
         />
+        {cities && (
+          <SelectField
+            ctx={ctx}
+            name="stadt"
+            label={L(ctx, 'Stadt', 'City')}
+            value={filter.city ?? ''}
+            options={[
+              { value: '', label: L(ctx, 'Alle', 'All') },
+              ...cities.map((c) => ({ value: c.slug, label: c.name })),
+            ]}
+          />
+        )}
         <SelectField
           ctx={ctx}
           name="status"
@@ -291,11 +322,12 @@ export function MeasureListPage(props: {
         {props.measures.map((m) => (
           <li class="sp-card sp-measure" key={m.id}>
             <h3 class="kern-heading-small">
-              <a class="kern-link" href={ctx.href(`${base}/massnahmen/${m.slug}`)}>
+              <a class="kern-link" href={ctx.href(href(m))}>
                 {m.title}
               </a>
             </h3>
             <p class="sp-muted">
+              {cities && `${m.city_ids.map((id) => cityOf(id)?.shortName ?? '').join(', ')} · `}
               {m.field_of_action} · {monthYear(ctx, m.period_start)} – {monthYear(ctx, m.period_end)} ·{' '}
               <span class={`sp-status sp-status--${m.status}`}>{measureStatus(ctx, m.status)}</span>
             </p>
@@ -1764,6 +1796,7 @@ export function SessionPage(props: {
   session: QuestionSessionRow;
   questions: MayorQuestionRow[];
   mine: Set<string>;
+  following: boolean;
   value: string;
   errors: FieldErrors;
   notice?: string | undefined;
@@ -1799,6 +1832,22 @@ export function SessionPage(props: {
       <p>
         {dateTime(ctx, s.held_at)} · {stateText}
       </p>
+      {ctx.user && s.state !== 'closed' && (
+        <div class="sp-actions" id="folgen">
+          <ToggleForm
+            ctx={ctx}
+            action={`${base}/folgen`}
+            fields={{}}
+            on={props.following}
+            labelOn={L(ctx, 'Nicht mehr folgen', 'Unfollow')}
+            labelOff={L(
+              ctx,
+              'Fragestunde folgen (E-Mail, wenn sie beginnt und bei Antworten)',
+              'Follow this session (e-mail when it starts and on answers)',
+            )}
+          />
+        </div>
+      )}
       <h2 class="kern-heading-medium" id="h-questions">
         {L(ctx, `${props.questions.length} Fragen`, `${props.questions.length} questions`)}
       </h2>

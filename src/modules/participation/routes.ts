@@ -28,6 +28,7 @@ import {
   addComment,
   assertPhaseAllows,
   commentById,
+  commentTargetResolver,
   countIdeas,
   createIdea,
   currentPhase,
@@ -144,6 +145,9 @@ async function commentTarget(app: FastifyInstance, kind: string, id: number, bas
       },
     };
   }
+  const other = commentTargetResolver(kind);
+  const info = other ? await other(db, id) : undefined;
+  if (info) return { cityId: info.cityId, premoderated: false, notify: undefined };
   throw notFound('Hier kann nicht kommentiert werden.');
 }
 
@@ -195,6 +199,32 @@ export async function participationRoutes(app: FastifyInstance) {
       return reply.page(h(MeasureListPage, { ctx, measures, fields, filter: { field, status }, dashboard }));
     },
   );
+
+  // All cities' measures on one page (the region has no /:city prefix; /en/massnahmen in English).
+  app.get<{ Querystring: Record<string, string> }>('/massnahmen', async (request, reply) => {
+    const { cities } = await app.tenancy();
+    const city = findCity(cities, String(request.query.stadt ?? ''));
+    const fields = await fieldsOfAction(db);
+    const field = fields.includes(String(request.query.feld)) ? String(request.query.feld) : '';
+    const status = (MEASURE_STATUSES as readonly string[]).includes(String(request.query.status))
+      ? String(request.query.status)
+      : '';
+    const [ctx, measures, dashboard] = await Promise.all([
+      request.pageContext(),
+      listMeasures(db, { cityId: city?.id, field, status }),
+      measureDashboard(db, city?.id),
+    ]);
+    return reply.page(
+      h(MeasureListPage, {
+        ctx,
+        measures,
+        fields,
+        filter: { field, status, city: city?.slug ?? '' },
+        dashboard,
+        cities,
+      }),
+    );
+  });
 
   async function measureIn(city: City, slug: string) {
     const m = await measureBySlug(db, slug);
@@ -765,7 +795,7 @@ export async function participationRoutes(app: FastifyInstance) {
     const session = await questionSessionBySlug(db, city.id, slug);
     if (!session) throw notFound('Diese Fragestunde gibt es nicht.');
     const questions = await questionsOfSession(db, session.id, { userId: request.user?.id });
-    const [ctx, mine] = await Promise.all([
+    const [ctx, mine, following] = await Promise.all([
       request.pageContext(city),
       myReactions(
         db,
@@ -773,9 +803,10 @@ export async function participationRoutes(app: FastifyInstance) {
         'question',
         questions.map((q) => q.id),
       ),
+      isFollowing(db, request.user?.id, 'question_session', session.id),
     ]);
     return reply.page(
-      h(SessionPage, { ctx, session, questions, mine, value, errors, notice: noticeOf(request) }),
+      h(SessionPage, { ctx, session, questions, mine, following, value, errors, notice: noticeOf(request) }),
       status,
     );
   }
@@ -810,6 +841,26 @@ export async function participationRoutes(app: FastifyInstance) {
         throw err;
       }
       return reply.redirect(`${base}?ok=frage`, 303);
+    },
+  );
+
+  app.post<{ Params: { city: string; slug: string } }>(
+    '/:city/fragestunde/:slug/folgen',
+    async (request, reply) => {
+      const user = requireUser(request);
+      const city = await cityOr404(request.params.city);
+      const session = await questionSessionBySlug(db, city.id, request.params.slug);
+      if (!session) throw notFound('Diese Fragestunde gibt es nicht.');
+      await setFollow(db, {
+        userId: user.id,
+        targetKind: 'question_session',
+        targetId: session.id,
+        on: formString(request.body, 'on') !== '0',
+      });
+      return reply.redirect(
+        `${localePrefix(request)}/${city.slug}/fragestunde/${session.slug}?ok=gespeichert#folgen`,
+        303,
+      );
     },
   );
 

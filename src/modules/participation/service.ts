@@ -387,6 +387,12 @@ export async function notifyFollowers(
  */
 export async function deliverNotifications(db: Db, baseUrl: string, now = new Date()): Promise<number> {
   return db.transaction(async (tx) => {
+    // People who follow something but never opened their settings get the default (instant) and an
+    // unsubscribe token here; without a settings row the join below would skip them silently.
+    await tx.execute(sql`INSERT INTO participation_notification_settings (user_id, unsubscribe_token)
+      SELECT DISTINCT n.user_id, replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')
+      FROM participation_notifications n WHERE n.sent_at IS NULL
+      ON CONFLICT (user_id) DO NOTHING`);
     const pending = await rows<{
       id: string;
       user_id: string;
@@ -419,7 +425,10 @@ export async function deliverNotifications(db: Db, baseUrl: string, now = new Da
       const last = p.mode === 'digest' ? p.last_digest : p.last_scope;
       const limit = p.mode === 'digest' ? dayAgo : hourAgo;
       if (last && new Date(last).getTime() > limit) continue;
-      groups.set(key, [...(groups.get(key) ?? []), p]);
+      // Push, not spread: a backlog of thousands of events must not turn quadratic.
+      const group = groups.get(key);
+      if (group) group.push(p);
+      else groups.set(key, [p]);
     }
     let mails = 0;
     for (const [key, items] of groups) {
@@ -463,6 +472,28 @@ const COMMENT_COUNTERS: Record<string, string> = {
   measure: 'participation_measures',
   idea: 'participation_ideas',
 };
+
+/** What the comment routes need to know about an item of another module. */
+export interface CommentTargetInfo {
+  /** The city whose moderators look after the discussion. */
+  cityId: number;
+}
+type CommentTargetResolver = (db: Db, id: number) => Promise<CommentTargetInfo | undefined>;
+const commentTargets = new Map<string, CommentTargetResolver>();
+
+/**
+ * Lets another module open its items for comments (e.g. reports): the resolver answers the city of
+ * an item that may be discussed publicly, or undefined (404) for one that may not.
+ */
+export function registerCommentTarget(kind: string, resolve: CommentTargetResolver): void {
+  if (!/^[a-z_]{2,30}$/.test(kind) || kind === 'measure' || kind === 'idea')
+    throw new Error(`invalid comment target kind ${kind}`);
+  commentTargets.set(kind, resolve);
+}
+
+export function commentTargetResolver(kind: string): CommentTargetResolver | undefined {
+  return commentTargets.get(kind);
+}
 
 export interface CommentRow {
   id: number;
@@ -1278,6 +1309,10 @@ export async function surveyBySlug(db: Db, cityId: number, slug: string): Promis
   );
 }
 
+export async function surveyById(db: Db, id: number): Promise<SurveyRow | undefined> {
+  return one<SurveyRow>(db, sql`SELECT * FROM participation_surveys WHERE id = ${id}`);
+}
+
 export async function questionsOf(db: Db, surveyId: number): Promise<SurveyQuestion[]> {
   return rows<SurveyQuestion>(
     db,
@@ -1580,6 +1615,10 @@ export async function questionSessionBySlug(
   );
 }
 
+export async function questionSessionById(db: Db, id: number): Promise<QuestionSessionRow | undefined> {
+  return one<QuestionSessionRow>(db, sql`SELECT * FROM participation_question_sessions WHERE id = ${id}`);
+}
+
 export async function upsertQuestionSession(
   db: Db,
   s: { cityId: number; slug: string; title: string; heldAt: Date; state: QuestionSessionRow['state'] },
@@ -1674,6 +1713,8 @@ export async function moderateQuestion(
     action: 'approve' | 'reject' | 'answer';
     answer?: string;
     cityAllowed: (cityId: number) => boolean;
+    /** Address of the session page, for the followers' mail. */
+    sessionUrl?: (session: QuestionSessionRow) => string;
   },
 ): Promise<void> {
   const q = await questionById(db, m.questionId);
@@ -1696,17 +1737,57 @@ export async function moderateQuestion(
       entityType: 'participation_question',
       entityId: String(q.id),
     });
+    if (m.action === 'answer') {
+      const session = await one<QuestionSessionRow>(
+        tx,
+        sql`SELECT * FROM participation_question_sessions WHERE id = ${q.session_id}`,
+      );
+      await notifySessionFollowers(tx, {
+        session: session!,
+        text: `Frage: ${q.body}\n\nAntwort: ${answer}`,
+        url: m.sessionUrl?.(session!),
+        exceptUserId: m.actorId,
+      });
+    }
+  });
+}
+
+export const SESSION_STATE_NEWS: Record<QuestionSessionRow['state'], string> = {
+  open: 'Die Fragestunde nimmt wieder Fragen an.',
+  live: 'Die Fragestunde läuft jetzt: Fragen werden nach Unterstützung beantwortet.',
+  closed: 'Die Fragestunde ist beendet; Fragen und Antworten stehen im Archiv.',
+};
+
+/** Queues news of a Fragestunde for its followers (in the caller's transaction). */
+export async function notifySessionFollowers(
+  db: Db,
+  n: { session: QuestionSessionRow; text: string; url?: string | undefined; exceptUserId?: string },
+): Promise<number> {
+  return notifyFollowers(db, {
+    targetKind: 'question_session',
+    targetId: n.session.id,
+    scope: `session:${n.session.id}`,
+    exceptUserId: n.exceptUserId,
+    subject: `Neuigkeit zur Fragestunde „${n.session.title}“`,
+    text: n.url ? `${n.text}\n\n${n.url}` : n.text,
   });
 }
 
 export async function setQuestionSessionState(
   db: Db,
-  s: { session: QuestionSessionRow; state: QuestionSessionRow['state']; actorId: string },
+  s: { session: QuestionSessionRow; state: QuestionSessionRow['state']; actorId: string; url?: string },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(
       sql`UPDATE participation_question_sessions SET state = ${s.state} WHERE id = ${s.session.id}`,
     );
+    if (s.state !== s.session.state)
+      await notifySessionFollowers(tx, {
+        session: s.session,
+        text: SESSION_STATE_NEWS[s.state],
+        url: s.url,
+        exceptUserId: s.actorId,
+      });
     await audit(tx, {
       actorId: s.actorId,
       cityId: s.session.city_id,

@@ -1,3 +1,4 @@
+import { hasRole } from '../../platform/auth/service.ts';
 import type { PageContext } from '../../platform/web/context.ts';
 import {
   CsrfField,
@@ -9,6 +10,7 @@ import {
 } from '../../platform/web/forms.tsx';
 import { Layout } from '../../platform/web/layout.tsx';
 import { Pager } from '../../platform/web/pagination.tsx';
+import { type CommentNode, Comments } from '../participation/index.ts';
 import type { PlaceHit } from './gazetteer.ts';
 import type { CategoryRow, HistoryRow, NearbyRow, PhotoMeta } from './queries.ts';
 import {
@@ -718,6 +720,8 @@ export function ReportPage(props: {
   unpublished: boolean;
   /** After "me too": 1 counted, 2 counted before. */
   supported?: '1' | '2' | undefined;
+  /** The public discussion of a published report (Beteiligung's comment thread). */
+  comments?: CommentNode[] | undefined;
 }) {
   const { ctx, report: r } = props;
   const base = reportsBase(ctx);
@@ -872,6 +876,17 @@ export function ReportPage(props: {
           `The reporter can reopen a fixed report within ${REOPEN_DAYS} days.`,
         )}
       </p>
+      {props.comments && (
+        <Comments
+          ctx={ctx}
+          comments={props.comments}
+          target={{ kind: 'report', id: r.id }}
+          returnTo={`${base}/${r.id}`}
+          open
+          premoderated={false}
+          official={hasRole(ctx.user, 'moderator', ctx.city!.id)}
+        />
+      )}
     </Layout>
   );
 }

@@ -1,9 +1,11 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
+import { hasRole } from '../../platform/auth/service.ts';
 import { HttpError, notFound } from '../../platform/http/errors.ts';
 import { cityBoundaryGeoJson, findCity } from '../../platform/tenancy/service.ts';
 import { formString } from '../../platform/web/forms.tsx';
+import { listComments } from '../participation/index.ts';
 import { type PlaceHit, placeByRef, searchPlaces } from './gazetteer.ts';
 import {
   NewReportPage,
@@ -258,11 +260,17 @@ export async function reportRoutes(app: FastifyInstance) {
     '/:city/maengel/:id',
     async (request, reply) => {
       const { city, report } = await visibleReport(request, request.params.city, request.params.id);
-      const [ctx, history, photos, boundary] = await Promise.all([
+      const [ctx, history, photos, boundary, comments] = await Promise.all([
         request.pageContext(city),
         historyOf(db, report.id),
         photosOf(db, report.id),
         cityBoundaryGeoJson(db, city.id),
+        report.published_at
+          ? listComments(db, 'report', report.id, {
+              userId: request.user?.id,
+              moderator: hasRole(request.user, 'moderator', city.id),
+            })
+          : undefined,
       ]);
       const staff = canModerate(request.user, city.id);
       return reply.page(
@@ -278,6 +286,7 @@ export async function reportRoutes(app: FastifyInstance) {
           supported: ['1', '2'].includes(String(request.query.unterstuetzt))
             ? (String(request.query.unterstuetzt) as '1' | '2')
             : undefined,
+          comments,
         }),
       );
     },

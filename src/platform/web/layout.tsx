@@ -97,7 +97,10 @@ function MainNav({ ctx }: { ctx: PageContext }) {
     { href: `${base}/angebote`, label: ctx.t('nav.offers') },
     { href: `${base}/lebenslagen`, label: ctx.t('nav.lifeSituations') },
     ...(ctx.city ? [{ href: `${base}/maengel`, label: ctx.t('nav.reports') }] : []),
-    ...(ctx.city ? [{ href: `${base}/beteiligung`, label: ctx.t('nav.participation') }] : []),
+    // The region has no participation overview of its own: its entry is the region-wide measures page.
+    ctx.city
+      ? { href: `${base}/beteiligung`, label: ctx.t('nav.participation') }
+      : { href: '/massnahmen', label: ctx.t('nav.measures') },
     ...(ctx.city ? [{ href: `${base}/stadtdaten`, label: ctx.t('nav.sensors') }] : []),
     { href: `${base}/bonus`, label: ctx.t('nav.bonus') },
   ];
