@@ -198,7 +198,11 @@ export function buildCatalog(input: CatalogInput): Quad[] {
         if (svc.endpointDescription)
           add(s, n('dcat:endpointDescription'), namedNode(svc.endpointDescription));
         if (svc.conformsTo) add(s, n('dct:conformsTo'), namedNode(svc.conformsTo));
-        add(s, n('dct:publisher'), publisher(ds.cityId));
+        add(
+          s,
+          n('dct:publisher'),
+          publisher(svc.publisherCityId === undefined ? ds.cityId : svc.publisherCityId),
+        );
         add(s, n('dct:license'), license);
         add(s, n('dct:accessRights'), namedNode(`${EU}access-right/PUBLIC`));
       }
@@ -208,7 +212,7 @@ export function buildCatalog(input: CatalogInput): Quad[] {
         svc.title,
         'JSON',
         'application/json',
-        svc.endpointUrl,
+        svc.accessUrl ?? svc.endpointUrl,
       );
       add(dist, n('dcat:accessService'), s);
     }
