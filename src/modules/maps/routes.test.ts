@@ -8,6 +8,9 @@ import { seedDirectory } from '../directory/seed.ts';
 import { csvChunks } from '../opendata/export.ts';
 import { findDataset } from '../opendata/service.ts';
 import { seedReports } from '../reports/seed.ts';
+import { seedSensors } from '../sensors/seed.ts';
+import { latestValues } from '../sensors/service.ts';
+import { seedSignage } from '../signage/seed.ts';
 import { seedMaps } from './seed.ts';
 import { featuresInBox, insertFeatures, listLayers, parseGeoJson, refreshCells } from './service.ts';
 
@@ -48,6 +51,8 @@ before(async () => {
   await seedBonus(t.database.db);
   await seedMaps(t.database.db);
   await seedContent(t.database.db);
+  await seedSensors(t.database.db);
+  await seedSignage(t.database.db);
   citizen = await userAgent(t);
   other = await userAgent(t);
   aalenMod = await userAgent(t, [{ role: 'moderator', city: 'aalen' }]);
@@ -121,6 +126,71 @@ describe('map page', () => {
     };
     const tour = fc.features.find((f) => f.properties.name === 'Radtour zu Orten der Energiewende');
     assert.match(tour!.properties.url, /^\/aalen\/veranstaltungen\/\d+$/);
+  });
+});
+
+describe('sensor and stele layers', () => {
+  test('sensors: every located datastream with its current value, unit, time and simulated label', async () => {
+    const { cities } = await t.app.tenancy();
+    const aalen = cities.find((c) => c.slug === 'aalen')!;
+    const latest = (await latestValues(t.database.db, aalen.id)).filter((v) => v.location);
+    assert.ok(latest.length > 3);
+    const api = await get(
+      '/api/v1/karte/ebenen/sensoren/features?stadt=aalen&bbox=9.9,48.7,10.3,48.95&zoom=16',
+    );
+    assert.equal(api.statusCode, 200);
+    const fc = checkGeoJson(api.body) as unknown as {
+      features: {
+        id: string;
+        geometry: { coordinates: number[] };
+        properties: { name: string; info: string; url: string };
+      }[];
+    };
+    assert.equal(fc.features.length, latest.length);
+    for (const v of latest) {
+      const f = fc.features.find((x) => x.id === String(v.id));
+      assert.ok(f, v.name);
+      assert.equal(f!.properties.name, v.name);
+      assert.equal(f!.properties.url, `/aalen/stadtdaten/${v.id}`);
+      const value = (v.value as number).toLocaleString('de-DE', { maximumFractionDigits: 1 });
+      assert.ok(f!.properties.info.startsWith(`${value} ${v.unit.symbol}`), f!.properties.info);
+      assert.match(
+        f!.properties.info,
+        /\d\d\.\d\d\.20\d\d, \d\d:\d\d Uhr · (Schwelle überschritten · )?simuliert$/,
+      );
+      assert.deepEqual(f!.geometry.coordinates, [v.location!.lon, v.location!.lat]);
+    }
+    const list = await get('/aalen/karte/ebenen/sensoren');
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, /<table class="kern-table">/);
+    assert.match(list.body, /µg\/m³ · \d\d\.\d\d\.20\d\d, \d\d:\d\d Uhr/);
+    assert.match(list.body, /simuliert/);
+    const page = await get('/aalen/karte?ebenen=sensoren');
+    assert.match(page.body, /name="ebenen" value="sensoren" checked/);
+    assert.match(page.body, /href="\/aalen\/karte\/ebenen\/sensoren"/);
+    assert.match(page.body, new RegExp(`${latest[0]!.name}</title>`), 'drawn on the server picture');
+  });
+
+  test('steles: name and place, never the device key or display URL', async () => {
+    const api = await get(
+      '/api/v1/karte/ebenen/stelen/features?stadt=aalen&bbox=9.9,48.7,10.3,48.95&zoom=16',
+    );
+    assert.equal(api.statusCode, 200);
+    const fc = checkGeoJson(api.body) as unknown as {
+      features: { properties: { name: string; info: string; url: string | null } }[];
+    };
+    const markt = fc.features.find((f) => f.properties.name === 'Stele Marktplatz (Demo)');
+    assert.equal(markt?.properties.info, 'Marktplatz, vor dem Alten Rathaus');
+    assert.equal(markt?.properties.url, null);
+    assert.doesNotMatch(api.body, /display|key/i);
+    const region = await get('/api/v1/karte/ebenen/stelen/features?bbox=9.9,48.5,10.4,49&zoom=12');
+    assert.equal((checkGeoJson(region.body) as unknown as { features: unknown[] }).features.length, 4);
+    const list = await get('/heidenheim/karte/ebenen/stelen');
+    assert.equal(list.statusCode, 200);
+    assert.doesNotMatch(list.body, /Stele Marktplatz \(Demo\)/, 'only the city’s steles');
+    const page = await get('/aalen/karte');
+    assert.match(page.body, /name="ebenen" value="stelen"/);
+    assert.match(page.body, /Info-Stelen/);
   });
 });
 
