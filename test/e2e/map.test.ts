@@ -38,6 +38,12 @@ describe('citizen map in the browser', { skip: skipReason, timeout: TIMEOUT }, (
   after(async () => e?.close());
 
   const markers = (p: Page) => p.locator('.sp-map__canvas path.leaflet-interactive').count();
+  /** Waits until more markers than `n` are drawn. */
+  const moreThan = (p: Page, n: number) =>
+    p.waitForFunction(
+      (m) => document.querySelectorAll('.sp-map__canvas path.leaflet-interactive').length > m,
+      n,
+    );
 
   test('the map page and its list alternative are accessible; no request leaves the site', async () => {
     await page.goto(`${e.origin}/aalen/karte`);
@@ -78,22 +84,20 @@ describe('citizen map in the browser', { skip: skipReason, timeout: TIMEOUT }, (
 
   test('the sensor layer with current values and its list alternative; steles in the legend', async () => {
     await page.goto(`${e.origin}/aalen/karte`);
-    await page.waitForFunction(
-      () => document.querySelectorAll('.sp-map__canvas path.leaflet-interactive').length > 10,
-    );
+    await moreThan(page, 10);
     const before = await markers(page);
     await page.getByLabel('Sensoren mit aktuellen Werten').check();
-    await page.waitForFunction(
-      (n) => document.querySelectorAll('.sp-map__canvas path.leaflet-interactive').length > n,
-      before,
-    );
+    await moreThan(page, before);
     assert.match(page.url(), /ebenen=[^&]*sensoren/);
     assert.ok(await page.getByLabel('Info-Stelen').count(), 'steles are a layer too');
     await assertAccessible(page, 'map page with the sensor layer');
     await page.goto(`${e.origin}/aalen/karte/ebenen/sensoren`);
     const table = page.locator('table.kern-table');
     await table.waitFor();
-    assert.match(await table.innerText(), /µg\/m³ · \d\d\.\d\d\.20\d\d, \d\d:\d\d Uhr · (.+ · )?simuliert/);
+    assert.match(
+      (await table.textContent()) ?? '',
+      /µg\/m³ · \d\d\.\d\d\.20\d\d, \d\d:\d\d Uhr · (.+ · )?simuliert/,
+    );
     await assertAccessible(page, 'sensor list alternative');
   });
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { VectorTile } from '@mapbox/vector-tile';
 import { check as checkGeoJson } from '@placemarkio/check-geojson';
+import { PbfReader } from 'pbf';
 import { type Agent, cityId, form, type TestApp, testApp, userAgent } from '../../../test/helpers.ts';
 import { seedBonus } from '../bonus/seed.ts';
 import { seedContent } from '../content/seed.ts';
@@ -191,6 +193,75 @@ describe('sensor and stele layers', () => {
     const page = await get('/aalen/karte');
     assert.match(page.body, /name="ebenen" value="stelen"/);
     assert.match(page.body, /Info-Stelen/);
+  });
+});
+
+describe('vector tiles', () => {
+  const tileAt = (lon: number, lat: number, z: number) => {
+    const n = 2 ** z;
+    const r = (lat * Math.PI) / 180;
+    return {
+      x: Math.floor(((lon + 180) / 360) * n),
+      y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n),
+    };
+  };
+  const decode = (body: Buffer) => new VectorTile(new PbfReader(body));
+
+  test('points: an MVT with the layer, properties and positions of the features', async () => {
+    const { x, y } = tileAt(10.0936, 48.8373, 14);
+    const res = await t.app.inject({ method: 'GET', url: `/aalen/karte/kacheln/angebote/14/${x}/${y}.mvt` });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['content-type'], 'application/vnd.mapbox-vector-tile');
+    const layer = decode(res.rawPayload).layers.angebote!;
+    assert.ok(layer, 'layer named by its key');
+    assert.equal(layer.extent, 4096);
+    const features = Array.from({ length: layer.length }, (_, i) => layer.feature(i));
+    const office = features.find((f) => f.properties.name === 'Bürgerbüro im Rathaus Aalen');
+    assert.ok(office, `in ${features.map((f) => f.properties.name).join(', ')}`);
+    assert.equal(office!.type, 1);
+    assert.match(String(office!.properties.url), /^\/aalen\/angebote\//);
+    assert.equal(typeof office!.properties.id, 'string');
+    const [lon, lat] = (office!.toGeoJSON(x, y, 14).geometry as { coordinates: number[] }).coordinates as [
+      number,
+      number,
+    ];
+    assert.ok(Math.abs(lon - 10.0936) < 1e-4 && Math.abs(lat - 48.8373) < 1e-4, `${lon},${lat}`);
+  });
+
+  test('areas: city boundaries as valid polygons; sensors carry their current value', async () => {
+    const { x, y } = tileAt(10.0936, 48.8373, 10);
+    const res = await t.app.inject({ method: 'GET', url: `/karte/kacheln/stadtgrenzen/10/${x}/${y}.mvt` });
+    assert.equal(res.statusCode, 200);
+    const layer = decode(res.rawPayload).layers.stadtgrenzen!;
+    const aalen = Array.from({ length: layer.length }, (_, i) => layer.feature(i)).find(
+      (f) => f.properties.name === 'Aalen',
+    );
+    assert.equal(aalen?.type, 3);
+    const geojson = aalen!.toGeoJSON(x, y, 10);
+    assert.ok(checkGeoJson(JSON.stringify({ type: 'FeatureCollection', features: [geojson] })));
+    assert.match(geojson.geometry.type, /Polygon/);
+
+    const s = tileAt(10.0966, 48.8392, 15);
+    const sensors = await t.app.inject({
+      method: 'GET',
+      url: `/aalen/karte/kacheln/sensoren/15/${s.x}/${s.y}.mvt`,
+    });
+    const sl = decode(sensors.rawPayload).layers.sensoren!;
+    const infos = Array.from({ length: sl.length }, (_, i) => String(sl.feature(i).properties.info));
+    assert.ok(
+      infos.some((i) => /µg\/m³ · .* Uhr · (.+ · )?simuliert$/.test(i)),
+      infos.join(' | '),
+    );
+  });
+
+  test('empty tiles are empty; tiles outside the grid and bad names are refused', async () => {
+    const far = await t.app.inject({ method: 'GET', url: '/karte/kacheln/angebote/14/0/0.mvt' });
+    assert.equal(far.statusCode, 200);
+    assert.equal(far.rawPayload.length, 0);
+    assert.equal(decode(far.rawPayload).layers.angebote, undefined);
+    assert.equal((await get('/karte/kacheln/angebote/2/4/0.mvt')).statusCode, 404);
+    assert.equal((await get('/karte/kacheln/angebote/2/0/1.png')).statusCode, 400);
+    assert.equal((await get('/karte/kacheln/gibtsnicht/2/0/0.mvt')).statusCode, 404);
   });
 });
 
