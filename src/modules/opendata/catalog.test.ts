@@ -120,7 +120,19 @@ describe('DCAT-AP.de catalog', () => {
         assert.equal(objects(iri!, p).length, p === `${DCT}license` ? 0 : 1, `${slug} ${p}`);
       assert.equal(objects(iri!, 'http://dcat-ap.de/def/dcatde/contributorID').length, 1);
       assert.equal(objects(iri!, `${DCAT}contactPoint`).length, 1);
-      assert.ok(objects(iri!, `${DCT}spatial`).length > 0);
+      const spatial = objects(iri!, `${DCT}spatial`);
+      assert.ok(
+        spatial.some((s) => s.startsWith('http://dcat-ap.de/def/politicalGeocoding/municipalityKey/')),
+      );
+      // GeoNames IDs of the demo cities (checked against GeoNames data, see docs/api.md).
+      assert.ok(
+        spatial.includes(
+          ds.cityId === cities.find((c) => c.slug === 'aalen')!.id
+            ? 'http://sws.geonames.org/2959927/'
+            : 'http://sws.geonames.org/2907851/',
+        ),
+        spatial.join(),
+      );
       const themes = objects(iri!, `${DCAT}theme`).map((v) => v.split('/').pop());
       assert.ok(
         themes.includes(ds.kind === 'parking' || ds.kind === 'bike' ? 'TRAN' : 'ENVI'),

@@ -126,7 +126,8 @@ export function buildCatalog(input: CatalogInput): Quad[] {
     if (ds.accrualPeriodicity)
       add(d, n('dct:accrualPeriodicity'), namedNode(`${EU}frequency/${ds.accrualPeriodicity}`));
     if (ds.landingPage) add(d, n('dcat:landingPage'), namedNode(ds.landingPage));
-    // Spatial: the municipality by its AGS (dcat-ap.de political geocoding), or the region's cities.
+    // Spatial: the municipality by its AGS (dcat-ap.de political geocoding) and its GeoNames URI, or
+    // the region's cities.
     const places = city ? [city] : cities;
     add(
       d,
@@ -139,6 +140,7 @@ export function buildCatalog(input: CatalogInput): Quad[] {
       const ags = namedNode(`http://dcat-ap.de/def/politicalGeocoding/municipalityKey/${c.ags}`);
       add(d, n('dcatde:politicalGeocodingURI'), ags);
       add(d, n('dct:spatial'), ags);
+      if (c.geonamesId) add(d, n('dct:spatial'), namedNode(`http://sws.geonames.org/${c.geonamesId}/`));
     }
     if (ds.temporal && (ds.temporal.start || ds.temporal.end)) {
       const period = blankNode();
