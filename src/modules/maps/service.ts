@@ -515,3 +515,65 @@ export async function contributionPhoto(
 export function canModerateLayer(user: CurrentUser | undefined, cityId: number | null): boolean {
   return hasRole(user, 'moderator', cityId) || hasRole(user, 'admin', cityId);
 }
+
+// ---- open data: published layers and their features, paged by id ----
+
+export interface PublishedLayer {
+  id: number;
+  city_id: number | null;
+  slug: string;
+  kind: 'upload' | 'contributions';
+  title: string;
+  description: string;
+  question: string | null;
+  license: string;
+  created_at: Date;
+  /** Newest change of the layer or its published contributions. */
+  modified: Date;
+  /** Features (uploads) or published contributions. */
+  n: number;
+}
+
+export function publishedLayers(db: Db): Promise<PublishedLayer[]> {
+  return rows<PublishedLayer>(
+    db,
+    sql`SELECT l.id, l.city_id, l.slug, l.kind, l.title, l.description, l.question, l.license, l.created_at,
+          greatest(l.updated_at, (SELECT max(b.updated_at) FROM map_contributions b WHERE b.layer_id = l.id AND b.status = 'published')) AS modified,
+          CASE WHEN l.kind = 'upload' THEN (SELECT count(*)::int FROM map_features f WHERE f.layer_id = l.id)
+            ELSE (SELECT count(*)::int FROM map_contributions b WHERE b.layer_id = l.id AND b.status = 'published') END AS n
+        FROM map_layers l WHERE l.published ORDER BY l.id`,
+  );
+}
+
+/** One keyset page (by id) of an uploaded layer's features: name, url, properties as JSON, geometry. */
+export function layerFeaturePage(
+  db: Db,
+  layerId: number,
+  after: number | null,
+  limit: number,
+): Promise<(Record<string, unknown> & { key: number; geometry: string })[]> {
+  return rows(
+    db,
+    sql`SELECT f.id AS key, f.id, f.name, f.url, f.properties::text AS eigenschaften, ST_AsGeoJSON(f.geom, 7) AS geometry
+        FROM map_features f WHERE f.layer_id = ${layerId} AND (${after}::bigint IS NULL OR f.id > ${after}::bigint)
+        ORDER BY f.id LIMIT ${limit}`,
+  );
+}
+
+/** One keyset page (by id) of a layer's published contributions, without the people behind them. */
+export function contributionPage(
+  db: Db,
+  layerId: number,
+  after: number | null,
+  limit: number,
+): Promise<(Record<string, unknown> & { key: number; geometry: string })[]> {
+  return rows(
+    db,
+    sql`SELECT b.id AS key, b.id, b.comment AS kommentar,
+          CASE WHEN GeometryType(b.geom) = 'POINT' THEN 'punkt' ELSE 'linie' END AS art,
+          b.supporters AS unterstuetzungen, b.created_at AS erstellt, ST_AsGeoJSON(b.geom, 6) AS geometry
+        FROM map_contributions b WHERE b.layer_id = ${layerId} AND b.status = 'published'
+          AND (${after}::bigint IS NULL OR b.id > ${after}::bigint)
+        ORDER BY b.id LIMIT ${limit}`,
+  );
+}

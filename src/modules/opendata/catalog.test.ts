@@ -314,6 +314,13 @@ describe('sensor downloads', () => {
     for (const l of lines.slice(1)) assert.match(l.split(',')[4]!, /^-?\d+(\.\d+)?$/, 'numeric value');
     const schema = await t.app.inject({ method: 'GET', url: `/opendata/datasets/${slug}/schema` });
     assert.equal(schema.json().fields.length, 7);
+    const page = await t.app.inject({ method: 'GET', url: `/opendata/datasets/${slug}` });
+    assert.equal(page.statusCode, 200);
+    assert.match(
+      page.body,
+      new RegExp(`href="[^"]*/sta/v1\\.1/Datastreams\\(${stream!.id}\\)/Observations"`),
+    );
+    assert.match(page.body, /<code>zeitpunkt<\/code>/);
   });
 
   test('keyset pages of 7: ties in time are neither lost nor repeated', async () => {
