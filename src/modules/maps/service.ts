@@ -518,21 +518,16 @@ export function canModerateLayer(user: CurrentUser | undefined, cityId: number |
 
 // ---- open data: published layers and their features, paged by id ----
 
-export interface PublishedLayer {
-  id: number;
-  city_id: number | null;
-  slug: string;
-  kind: 'upload' | 'contributions';
-  title: string;
-  description: string;
-  question: string | null;
-  license: string;
+export type PublishedLayer = Pick<
+  OwnLayerRow,
+  'id' | 'city_id' | 'slug' | 'kind' | 'title' | 'description' | 'question' | 'license'
+> & {
   created_at: Date;
   /** Newest change of the layer or its published contributions. */
   modified: Date;
   /** Features (uploads) or published contributions. */
   n: number;
-}
+};
 
 export function publishedLayers(db: Db): Promise<PublishedLayer[]> {
   return rows<PublishedLayer>(
