@@ -9,9 +9,11 @@
  * 3. vector tiles (MVT) through the map's own path (layerTile: ST_AsMVT on PostgreSQL, SQL clip + the
  *    JS encoder on PGlite) for z14 and z16 tiles over the city, against the GiST count of the tile.
  * 4. CSV export of 1,000,000 rows through the streaming writer, heap sampled after every batch,
- *    against the limit of fetching the same pages without writing CSV.
+ *    against the limit of fetching the same pages without writing CSV: a map layer, and the
+ *    observations of one sensor datastream (keyset on phenomenon time and id, via the sensors service).
  * Options: BENCH_FEATURES (100000), BENCH_EXPORT_ROWS (1000000), BENCH_RUNS (200),
- *   BENCH_ONLY=tiles (only the vector tile measurement, after the layer is built).
+ *   BENCH_ONLY=tiles (only the vector tile measurement, after the layer is built),
+ *   BENCH_ONLY=observations (only the sensor export).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -22,7 +24,9 @@ import {
   refreshCells,
 } from '../src/modules/maps/service.ts';
 import { batches, csvChunks } from '../src/modules/opendata/export.ts';
-import { findDataset } from '../src/modules/opendata/service.ts';
+import { type Download, findDataset } from '../src/modules/opendata/service.ts';
+import { seedSensors } from '../src/modules/sensors/seed.ts';
+import { publicDatastreams } from '../src/modules/sensors/service.ts';
 import { connect, one, rows, sql } from '../src/platform/db/index.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { seedDemoRegion } from '../src/platform/tenancy/seed.ts';
@@ -169,25 +173,24 @@ async function measureTiles(z: number) {
   );
 }
 
-if (ONLY !== 'tiles') {
+if (!ONLY) {
   await measure('bbox, city zoom z14, 1280×800 px', 14, 1280, 800);
   await measure('tile z14 (256 px)', 14, 256, 256);
   await measure('tile z16 (256 px)', 16, 256, 256);
 }
-await measureTiles(14);
-await measureTiles(16);
+if (!ONLY || ONLY === 'tiles') {
+  await measureTiles(14);
+  await measureTiles(16);
+}
 
-// ---- export of 1,000,000 rows in constant memory ----
-const bigId = ONLY === 'tiles' ? layerId : await layerWith('bench-export', EXPORT_ROWS, false);
-if (ONLY !== 'tiles') {
-  const ds = (await findDataset(
-    { db, region, cities, baseUrl: 'http://bench' },
-    'aalen-karte-bench-export',
-  ))!;
+// ---- exports of 1,000,000 rows in constant memory ----
+
+/** Streams a download as CSV, sampling the live heap, against fetching the same pages without writing. */
+async function measureExport(label: string, download: Download) {
   global.gc?.();
   const [fetchMs] = await time(async () => {
     let n = 0;
-    for await (const b of batches(db, ds.download!)) n += b.length;
+    for await (const b of batches(db, download)) n += b.length;
     return n;
   });
   global.gc?.();
@@ -198,7 +201,7 @@ if (ONLY !== 'tiles') {
   let lines = 0;
   let n = 0;
   const [exportMs] = await time(async () => {
-    for await (const chunk of csvChunks(db, ds.download!)) {
+    for await (const chunk of csvChunks(db, download)) {
       bytes += Buffer.byteLength(chunk);
       lines += chunk.split('\r\n').length - 1;
       if (++n % 10 === 0 && global.gc) {
@@ -212,10 +215,30 @@ if (ONLY !== 'tiles') {
   const early = Math.max(0, ...samples.slice(0, tenth));
   const late = Math.max(0, ...samples.slice(-tenth));
   console.log(
-    `CSV export of ${(lines - 1).toLocaleString('en')} rows (${mb(bytes)}): ${(exportMs / 1000).toFixed(1)} s, ` +
+    `CSV export (${label}) of ${(lines - 1).toLocaleString('en')} rows (${mb(bytes)}): ${(exportMs / 1000).toFixed(1)} s, ` +
       `${Math.round((lines - 1) / (exportMs / 1000)).toLocaleString('en')} rows/s | limit (fetch the same pages) ${(fetchMs / 1000).toFixed(1)} s | ratio ${(exportMs / fetchMs).toFixed(2)}× | ` +
       `live heap above start (GC every 10 batches): peak ${mb(peak)} = ${((peak / bytes) * 100).toFixed(2)} % of the output; first tenth ${mb(early)}, last tenth ${mb(late)}`,
   );
+}
+
+const context = { db, region, cities, baseUrl: 'http://bench' };
+const bigId = ONLY ? layerId : await layerWith('bench-export', EXPORT_ROWS, false);
+if (!ONLY)
+  await measureExport('map layer', (await findDataset(context, 'aalen-karte-bench-export'))!.download!);
+if (!ONLY || ONLY === 'observations') {
+  // One sensor datastream with EXPORT_ROWS observations, one per second, keyset-paged on (time, id).
+  await seedSensors(db);
+  const [stream] = await publicDatastreams(db);
+  const t0 = performance.now();
+  await db.execute(sql`INSERT INTO sta_observations (datastream_id, phenomenon_time, result_number)
+    SELECT ${stream!.id}, '2020-01-01T00:00:00Z'::timestamptz + i * interval '1 second', round((random() * 50)::numeric, 1)
+    FROM generate_series(1, ${EXPORT_ROWS}::int) i`);
+  await db.execute(sql`ANALYZE sta_observations`);
+  console.log(
+    `  ${EXPORT_ROWS.toLocaleString('en')} observations inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const slug = `${cities.find((c) => c.id === stream!.cityId)!.slug}-sensor-${stream!.id}`;
+  await measureExport('sensor observations', (await findDataset(context, slug))!.download!);
 }
 await db.execute(sql`DELETE FROM map_layers WHERE id IN (${layerId}, ${bigId})`);
 await rows(db, sql`SELECT 1`);
