@@ -7,7 +7,8 @@
  *    in the same run: the bare GiST index count of the same box.
  * 2. per tile (256 px at z14): the same.
  * 3. vector tiles (MVT) through the map's own path (layerTile: ST_AsMVT on PostgreSQL, SQL clip + the
- *    JS encoder on PGlite) for z14 and z16 tiles over the city, against the GiST count of the tile.
+ *    JS encoder on PGlite; clusters above 4,000 features) for z10, z14 and z16 tiles over the city,
+ *    against the GiST count of the tile.
  * 4. CSV export of 1,000,000 rows through the streaming writer, heap sampled after every batch,
  *    against the limit of fetching the same pages without writing CSV: a map layer, and the
  *    observations of one sensor datastream (keyset on phenomenon time and id, via the sensors service).
@@ -179,6 +180,7 @@ if (!ONLY) {
   await measure('tile z16 (256 px)', 16, 256, 256);
 }
 if (!ONLY || ONLY === 'tiles') {
+  await measureTiles(10);
   await measureTiles(14);
   await measureTiles(16);
 }

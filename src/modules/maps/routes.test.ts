@@ -4,6 +4,8 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { check as checkGeoJson } from '@placemarkio/check-geojson';
 import { PbfReader } from 'pbf';
 import { type Agent, cityId, form, type TestApp, testApp, userAgent } from '../../../test/helpers.ts';
+import { sql } from '../../platform/db/index.ts';
+import { tileOf } from '../../platform/geo/mvt.ts';
 import { seedBonus } from '../bonus/seed.ts';
 import { seedContent } from '../content/seed.ts';
 import { seedDirectory } from '../directory/seed.ts';
@@ -14,7 +16,14 @@ import { seedSensors } from '../sensors/seed.ts';
 import { latestValues } from '../sensors/service.ts';
 import { seedSignage } from '../signage/seed.ts';
 import { seedMaps } from './seed.ts';
-import { featuresInBox, insertFeatures, listLayers, parseGeoJson, refreshCells } from './service.ts';
+import {
+  featuresInBox,
+  insertFeatures,
+  layerTile,
+  listLayers,
+  parseGeoJson,
+  refreshCells,
+} from './service.ts';
 
 function multipart(
   fields: Record<string, string>,
@@ -590,6 +599,35 @@ describe('streaming export', () => {
     assert.equal(view.clustered, true);
     assert.equal(
       view.features.reduce((s, f) => s + (f.properties.count ?? 0), 0),
+      5000,
+    );
+    // The same in a vector tile: above 4,000 features per tile, clusters whose counts add up.
+    const tile = new VectorTile(new PbfReader(await layerTile(big, 10, 540, 352))).layers[big.key]!;
+    const clusters = Array.from({ length: tile.length }, (_, i) => tile.feature(i));
+    assert.ok(clusters.length > 1 && clusters.length <= 16, `${clusters.length} clusters`);
+    assert.ok(clusters.every((f) => f.properties.cluster === 'true' && f.type === 1));
+    assert.equal(
+      clusters.reduce((sum, f) => sum + Number(f.properties.count), 0),
+      5000,
+    );
+    const single = new VectorTile(new PbfReader(await layerTile(big, 10, 540, 352, 10_000))).layers[big.key]!;
+    assert.equal(single.length, 5000, 'below the limit every feature on its own');
+    // Without pre-aggregated cells the clusters are grouped in SQL; the counts add up just the same.
+    const bare = await tileOf(
+      t.database.db,
+      {
+        name: 'bare',
+        source: sql`SELECT id::text AS id, name, '' AS info, url, geom FROM map_features WHERE layer_id = ${layerId}`,
+      },
+      10,
+      540,
+      352,
+    );
+    const bareLayer = new VectorTile(new PbfReader(bare)).layers.bare!;
+    const bareClusters = Array.from({ length: bareLayer.length }, (_, i) => bareLayer.feature(i));
+    assert.ok(bareClusters.length > 1 && bareClusters.length <= 16);
+    assert.equal(
+      bareClusters.reduce((sum, f) => sum + Number(f.properties.count), 0),
       5000,
     );
     const close = await featuresInBox(t.database.db, big, [10.0, 48.8, 10.005, 48.803], 18);

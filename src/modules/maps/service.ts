@@ -107,9 +107,9 @@ export async function searchPlaces(_db: Db, layers: LayerDef[], q: string, limit
 export const featuresForPicture = (_db: Db, layer: LayerDef, bbox: BBox, limit = 500) =>
   layer.source.picture(bbox, limit);
 
-/** A vector tile of one layer (Mapbox Vector Tile, the layer named by its key). */
-export const layerTile = (layer: LayerDef, z: number, x: number, y: number) =>
-  layer.source.tile(layer.key, z, x, y);
+/** A vector tile of one layer (Mapbox Vector Tile, the layer named by its key); dense tiles: clusters. */
+export const layerTile = (layer: LayerDef, z: number, x: number, y: number, limit?: number) =>
+  layer.source.tile(layer.key, z, x, y, limit);
 
 /** Extent of the map: the city's (or all cities') boundary box. */
 export async function extentOf(db: Db, city: City | undefined): Promise<BBox> {

@@ -87,6 +87,18 @@ describe('MVT encoder', () => {
     assert.equal((gj as { coordinates: unknown[] }).coordinates.length, 2, 'hole kept in its polygon');
   });
 
+  test('non-negative integers are numbers, other values text', () => {
+    const layer = decode(
+      encodeTile('n', [
+        {
+          geometry: { type: 'Point', coordinates: [1, 1] },
+          properties: { count: 7, big: 300, neg: -1, id: 'x' },
+        },
+      ]),
+    ).layers.n!;
+    assert.deepEqual({ ...layer.feature(0).properties }, { count: 7, big: 300, neg: '-1', id: 'x' });
+  });
+
   test('no drawable feature: an empty tile', () => {
     assert.equal(encodeTile('x', []).length, 0);
   });

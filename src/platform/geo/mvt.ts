@@ -7,24 +7,48 @@
  */
 import type { SQL } from 'drizzle-orm';
 import { type Db, one, rows, sql } from '../db/index.ts';
+import { CELL_PX, CELL_ZOOMS, degreesPerPixel } from './cells.ts';
 
 export const EXTENT = 4096;
 export const BUFFER = 64;
+/** Beyond this many features a tile carries clusters: one point per 64 px cell with its count. */
+export const MAX_TILE_FEATURES = 4000;
+const CELL = (EXTENT * CELL_PX) / 256;
 export const MVT_MEDIA_TYPE = 'application/vnd.mapbox-vector-tile';
 
 export interface TileLayer {
   name: string;
   /** Columns id, name, info, url (text) and geom (SRID 4326). */
   source: SQL;
+  /** Pre-aggregated 64 px cells (see GeoSource), when the layer keeps them. */
+  cells?: SQL | undefined;
 }
 
 /** Whether ST_AsMVT works on a database (learned on first use). */
 const native = new WeakMap<Db, boolean>();
 
-export async function tileOf(db: Db, layer: TileLayer, z: number, x: number, y: number): Promise<Uint8Array> {
+export async function tileOf(
+  db: Db,
+  layer: TileLayer,
+  z: number,
+  x: number,
+  y: number,
+  limit = MAX_TILE_FEATURES,
+): Promise<Uint8Array> {
   const env = sql`ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int)`;
   // The 4326 box of the tile with its buffer, for the GiST index of the source.
   const margin = sql`ST_Transform(ST_Expand(${env}, (ST_XMax(${env}) - ST_XMin(${env})) * ${BUFFER / EXTENT}), 4326)`;
+  const scale = sql`${EXTENT}::float8 / (ST_XMax(${env}) - ST_XMin(${env}))`;
+  const clusters = await denseClusters(db, layer, z, x, y, margin, limit);
+  if (clusters) {
+    return encodeTile(
+      layer.name,
+      clusters.map((c, i) => ({
+        geometry: { type: 'Point', coordinates: [c.x, c.y] },
+        properties: { id: `cluster-${i}`, name: String(c.n), info: '', url: '', cluster: 'true', count: c.n },
+      })),
+    );
+  }
   if (native.get(db) !== false) {
     try {
       const r = await one<{ tile: Uint8Array | null }>(
@@ -42,7 +66,6 @@ export async function tileOf(db: Db, layer: TileLayer, z: number, x: number, y: 
       native.set(db, false);
     }
   }
-  const scale = sql`${EXTENT}::float8 / (ST_XMax(${env}) - ST_XMin(${env}))`;
   const found = await rows<{ id: string; name: string; info: string | null; url: string | null; g: string }>(
     db,
     sql`SELECT id, name, info, url, ST_AsGeoJSON(g, 0) AS g FROM (
@@ -59,6 +82,67 @@ export async function tileOf(db: Db, layer: TileLayer, z: number, x: number, y: 
       geometry: JSON.parse(r.g) as Geometry,
       properties: { id: r.id, name: r.name, info: r.info ?? '', url: r.url ?? '' },
     })),
+  );
+}
+
+/** Position of a WGS84 point in tile units (Web Mercator arithmetic, no PostGIS transform). */
+function tileUnits(lon: number, lat: number, z: number, x: number, y: number) {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return {
+    tx: (((lon + 180) / 360) * n - x) * EXTENT,
+    ty: (((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n - y) * EXTENT,
+  };
+}
+
+/**
+ * Clusters (count and mean position in tile units, one per 64 px cell) when the tile holds more than
+ * `limit` features; undefined otherwise. Only features whose box centre lies in the tile itself count,
+ * so the counts add up over tiles. Layers with pre-aggregated cells answer from them (a few hundred
+ * rows); others group in SQL, with Mercator as arithmetic, which is far cheaper than ST_Transform.
+ */
+async function denseClusters(
+  db: Db,
+  layer: TileLayer,
+  z: number,
+  x: number,
+  y: number,
+  margin: SQL,
+  limit: number,
+): Promise<{ n: number; x: number; y: number }[] | undefined> {
+  const inTile = (c: { tx: number; ty: number }) => c.tx >= 0 && c.tx < EXTENT && c.ty >= 0 && c.ty < EXTENT;
+  if (layer.cells && z >= CELL_ZOOMS[0] && z <= CELL_ZOOMS[1]) {
+    const n = 2 ** z;
+    const lonOf = (tx: number) => (tx / n) * 360 - 180;
+    const latOf = (ty: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * ty) / n))) * 180) / Math.PI;
+    const cell = degreesPerPixel(z) * CELL_PX;
+    const cells = await rows<{ x: number; y: number; n: number }>(
+      db,
+      sql`SELECT x, y, n FROM (${layer.cells}) c WHERE zoom = ${z}
+          AND gx BETWEEN ${Math.floor(lonOf(x) / cell)} AND ${Math.floor(lonOf(x + 1) / cell)}
+          AND gy BETWEEN ${Math.floor(latOf(y + 1) / cell)} AND ${Math.floor(latOf(y) / cell)}`,
+    );
+    const found = cells
+      .map((c) => ({ n: Number(c.n), ...tileUnits(Number(c.x), Number(c.y), z, x, y) }))
+      .filter(inTile);
+    if (found.reduce((sum, c) => sum + c.n, 0) <= limit) return undefined;
+    return found.map((c) => ({ n: c.n, x: Math.round(c.tx), y: Math.round(c.ty) }));
+  }
+  const dense = await one<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM (${layer.source}) src WHERE geom && ${margin} LIMIT ${limit + 1}) q`,
+  );
+  if ((dense?.n ?? 0) <= limit) return undefined;
+  const n = 2 ** z;
+  return rows<{ n: number; x: number; y: number }>(
+    db,
+    sql`SELECT count(*)::int AS n, round(avg(tx))::int AS x, round(avg(ty))::int AS y FROM (
+          SELECT ((cx + 180) / 360 * ${n}::float8 - ${x}) * ${EXTENT} AS tx,
+            ((1 - ln(tan(radians(cy)) + 1 / cos(radians(cy))) / pi()) / 2 * ${n}::float8 - ${y}) * ${EXTENT} AS ty
+          FROM (SELECT (ST_XMin(geom) + ST_XMax(geom)) / 2 AS cx, (ST_YMin(geom) + ST_YMax(geom)) / 2 AS cy
+                FROM (${layer.source}) src WHERE geom && ${margin}) p) q
+        WHERE tx >= 0 AND tx < ${EXTENT} AND ty >= 0 AND ty < ${EXTENT}
+        GROUP BY floor(tx / ${CELL}), floor(ty / ${CELL})`,
   );
 }
 
@@ -183,17 +267,20 @@ function commands(g: Geometry): { type: 1 | 2 | 3; cmds: number[] } | null {
   }
 }
 
-/** One tile with one layer; properties are strings, deduplicated into the layer's key and value tables. */
+/**
+ * One tile with one layer; property values are strings or non-negative integers, deduplicated into
+ * the layer's key and value tables.
+ */
 export function encodeTile(
   name: string,
-  features: { geometry: Geometry; properties: Record<string, string> }[],
+  features: { geometry: Geometry; properties: Record<string, string | number> }[],
 ): Uint8Array {
   const layer = new Writer();
   layer.uint(15, 2);
   layer.string(1, name);
   const keys = new Map<string, number>();
-  const values = new Map<string, number>();
-  const index = (m: Map<string, number>, k: string) => {
+  const values = new Map<string | number, number>();
+  const index = <K>(m: Map<K, number>, k: K) => {
     let i = m.get(k);
     if (i === undefined) {
       i = m.size;
@@ -207,7 +294,11 @@ export function encodeTile(
     if (!geom) continue;
     const feature = new Writer();
     const tags: number[] = [];
-    for (const [k, v] of Object.entries(f.properties)) tags.push(index(keys, k), index(values, v));
+    for (const [k, v] of Object.entries(f.properties))
+      tags.push(
+        index(keys, k),
+        index(values, typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : String(v)),
+      );
     feature.packed(2, tags);
     feature.uint(3, geom.type);
     feature.packed(4, geom.cmds);
@@ -218,7 +309,8 @@ export function encodeTile(
   for (const k of keys.keys()) layer.string(3, k);
   for (const v of values.keys()) {
     const value = new Writer();
-    value.string(1, v);
+    if (typeof v === 'number') value.uint(5, v);
+    else value.string(1, v);
     layer.bytesField(4, value.finish());
   }
   layer.uint(5, EXTENT);

@@ -37,16 +37,13 @@ export interface GeoSource {
   search(patterns: string[], limit: number): Promise<ListedFeature[]>;
   /** Features for a server-drawn picture of the box, simplified to its resolution. */
   picture(bbox: BBox, limit: number): Promise<{ id: string; name: string; geometry: unknown }[]>;
-  /** A Mapbox vector tile (one layer named `layer`) of tile z/x/y. */
-  tile(layer: string, z: number, x: number, y: number): Promise<Uint8Array>;
+  /** A Mapbox vector tile (one layer named `layer`) of tile z/x/y; clusters beyond `limit` features. */
+  tile(layer: string, z: number, x: number, y: number, limit?: number): Promise<Uint8Array>;
 }
 
-/** Degrees per screen pixel at a Web Mercator zoom level (256 px tiles). */
-export const degreesPerPixel = (zoom: number) => 360 / (256 * 2 ** zoom);
+import { CELL_PX, CELL_ZOOMS, degreesPerPixel } from './cells.ts';
 
-/** Cluster size on screen, and the zoom levels kept pre-aggregated in cell tables. */
-export const CELL_PX = 64;
-export const CELL_ZOOMS = [8, 16] as const;
+export { CELL_PX, CELL_ZOOMS, degreesPerPixel };
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
@@ -153,8 +150,8 @@ export function sqlSource(db: Db, subquery: SQL, cells?: SQL): GeoSource {
       return found.map((r) => ({ id: r.id, name: r.name, geometry: JSON.parse(r.g) }));
     },
 
-    tile: (layer: string, z: number, x: number, y: number) =>
-      tileOf(db, { name: layer, source: subquery } satisfies TileLayer, z, x, y),
+    tile: (layer, z, x, y, limit) =>
+      tileOf(db, { name: layer, source: subquery, cells } satisfies TileLayer, z, x, y, limit),
   };
 }
 
