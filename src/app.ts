@@ -18,6 +18,7 @@ import { authModule } from './platform/auth/index.ts';
 import type { Database } from './platform/db/index.ts';
 import { apiDocs } from './platform/http/openapi.ts';
 import { httpPlatform, rewriteLocale } from './platform/http/plugin.ts';
+import { retentionModule } from './platform/retention/index.ts';
 import { loadAssets } from './platform/web/assets.ts';
 import './platform/types.ts';
 
@@ -89,6 +90,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(apiDocs);
   await app.register(authModule);
   await app.register(adminModule);
+  await app.register(retentionModule);
   await app.register(reportsModule);
   await app.register(contentModule);
   await app.register(bonusModule);

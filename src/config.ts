@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_RETENTION, type RetentionPolicy } from './platform/retention/service.ts';
 
 /** Typed configuration, read once from the environment and validated at start. */
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   pageCacheSeconds: number;
   /** Where rendered assets live (built by scripts/build-assets.ts). */
   publicDir: string;
+  /** Deletion periods of short-lived personal data (src/platform/retention). */
+  retention: RetentionPolicy;
 }
 
 export class ConfigError extends Error {}
@@ -125,6 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576),
     pageCacheSeconds: int(env, 'PAGE_CACHE_SECONDS', env.NODE_ENV === 'test' ? 0 : 5),
     publicDir: path.resolve(env.PUBLIC_DIR || './dist/public'),
+    retention: {
+      mailDays: int(env, 'MAIL_RETENTION_DAYS', DEFAULT_RETENTION.mailDays),
+      jobDays: int(env, 'JOB_RETENTION_DAYS', DEFAULT_RETENTION.jobDays),
+      loginFailureHours: DEFAULT_RETENTION.loginFailureHours,
+    },
     ...overrides,
   };
   return config;

@@ -1,11 +1,13 @@
 /**
- * CLI: start | migrate | seed | import | export | admin
+ * CLI: start | migrate | seed | import | export | admin | purge
  *   start                 migrate, seed the demo region into an empty database, serve
  *   migrate               apply pending migrations
  *   seed                  seed the demo region (idempotent)
  *   import <city|region> <file.csv|file.json>   import offers, prints a per-row report
  *   export <city|region> <csv|json> [file]      export offers
  *   admin <email>         create or promote a region-wide admin (password from ADMIN_PASSWORD or prompt)
+ *   purge                 delete expired sessions, tokens, old outbox mails and jobs now (the server
+ *                         does it hourly; for cron on instances that do not serve)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildApp } from './app.ts';
@@ -24,6 +26,7 @@ import { ensureAdmin } from './platform/auth/service.ts';
 import { connect, type Database, one, sql } from './platform/db/index.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { HttpError } from './platform/http/errors.ts';
+import { purgeExpired } from './platform/retention/service.ts';
 import { seedDemoRegion } from './platform/tenancy/seed.ts';
 import { findCity, listCities } from './platform/tenancy/service.ts';
 
@@ -163,9 +166,20 @@ async function main(argv: string[]) {
       await database.close();
       return;
     }
+    case 'purge': {
+      const database = await open(config);
+      const deleted = await purgeExpired(database.db, new Date(), config.retention);
+      console.log(
+        Object.entries(deleted)
+          .map(([kind, n]) => `${kind}: ${n}`)
+          .join(', '),
+      );
+      await database.close();
+      return;
+    }
     default:
       throw new ConfigError(
-        `unknown command "${command}": use start, migrate, seed, import, export or admin`,
+        `unknown command "${command}": use start, migrate, seed, import, export, admin or purge`,
       );
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -92,5 +92,14 @@ describe('npm start on an empty data folder', {
     assert.equal(again.status, 200);
     second.child.kill('SIGTERM');
     assert.equal(await second.exited, 0);
+
+    // The retention command for cron: deletes what is past its period and says how much.
+    const purge = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'purge'], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    assert.equal(purge.status, 0, purge.stderr);
+    assert.match(purge.stdout, /sessions: \d+, authTokens: \d+, loginFailures: \d+, mails: \d+, jobs: \d+/);
   });
 });

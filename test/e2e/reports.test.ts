@@ -155,6 +155,23 @@ describe('Mängelmelder in the browser', { skip: skipReason, timeout: TIMEOUT },
     await assertAccessible(page, 'confirmed report');
   });
 
+  test('Enter in the address field searches it; Enter in another field sends the report', async () => {
+    const page = await (await e.context()).newPage();
+    await page.goto(`${e.origin}/heidenheim/maengel/neu`);
+    await page.selectOption('#f-category', 'muell');
+    await page.fill('#f-description', 'Grünschnitt am Wegrand abgeladen.');
+    await page.fill('#f-address', 'Brenzstraße');
+    await Promise.all([page.waitForURL(/suche=1/), page.press('#f-address', 'Enter')]);
+    assert.equal(await page.inputValue('#f-address'), 'Brenzstraße', 'the typed address stays');
+    assert.equal(await page.inputValue('#f-description'), 'Grünschnitt am Wegrand abgeladen.');
+    await page.fill('#f-email', 'enter@example.org');
+    await Promise.all([
+      page.waitForURL(/\/heidenheim\/maengel\/danke\?nr=\d+/),
+      page.press('#f-email', 'Enter'),
+    ]);
+    await assertAccessible(page, 'thanks page after Enter');
+  });
+
   test('a case worker triages to "erledigt"; the reporter says "not fixed" and reopens', async () => {
     assert.ok(reportId > 0, 'the report from the map test exists');
     const staff = await (await signedIn(e, worker)).newPage();

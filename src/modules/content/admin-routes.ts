@@ -5,12 +5,12 @@
  */
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { h } from 'preact';
+import { type FunctionComponent, h } from 'preact';
 import { requireStaff } from '../../platform/admin/index.ts';
 import { citiesWithRole } from '../../platform/auth/service.ts';
 import { HttpError, notFound } from '../../platform/http/errors.ts';
 import { cityBoundaryGeoJson } from '../../platform/tenancy/service.ts';
-import type { PageContext } from '../../platform/web/context.ts';
+import type { CurrentUser, PageContext } from '../../platform/web/context.ts';
 import { type FieldErrors, formString } from '../../platform/web/forms.tsx';
 import { actionNames } from '../bonus/service.ts';
 import {
@@ -18,6 +18,7 @@ import {
   CampaignFormPage,
   type CityOption,
   EventFormPage,
+  type FormProps,
   ModerationPage,
   NewsFormPage,
   PageTextPage,
@@ -249,6 +250,121 @@ export async function contentAdminRoutes(app: FastifyInstance) {
     }
   }
 
+  /**
+   * The new/edit form pair of one kind of editorial item (news, events, campaigns): show, validate,
+   * save with lost-update protection (409), re-render with the values kept, redirect after saving.
+   */
+  function editorialForms<
+    Item extends { id: number; cityId: number | null; title: string; revision: number },
+    Input,
+  >(spec: {
+    /** Path segment under /admin/inhalte/. */
+    path: string;
+    revisions: 'news' | 'event' | 'campaign';
+    Form: FunctionComponent<FormProps>;
+    editable: (request: FastifyRequest<IdParams>) => Promise<Item>;
+    cities: (ctx: PageContext, request: FastifyRequest) => Promise<CityOption[]>;
+    /** Values of the empty form (the first allowed city chosen). */
+    newValues: (cities: CityOption[], request: FastifyRequest) => Values;
+    regionAllowed: boolean;
+    /** Further form props that depend on the city (campaigns: its bonus actions and events). */
+    extras?: (cityId: number | null | undefined) => Promise<Record<string, unknown>>;
+    toValues: (data: Record<string, unknown>) => Values;
+    toInput: (
+      values: Values,
+      c: { cityId: number | null; hasImage: boolean },
+    ) => { input: Input; errors: FieldErrors };
+    save: (
+      user: CurrentUser,
+      id: number | undefined,
+      input: Input,
+      opts: { upload?: Buffer | undefined; expectedRevision?: number | undefined },
+    ) => Promise<{ id: number }>;
+    publicPath: (item: Item) => string;
+  }) {
+    const base = `/admin/inhalte/${spec.path}`;
+    const extras = spec.extras ?? (async () => ({}));
+    const imageOf = (item: Item) => (item as { imageId?: string | null }).imageId;
+    const form = (props: FormProps & Record<string, unknown>) => h(spec.Form, props);
+
+    app.get(`${base}/neu`, hide, async (request, reply) => {
+      requireStaff(request, 'editor', 'any');
+      const ctx = await request.pageContext();
+      const cities = await spec.cities(ctx, request);
+      const values = spec.newValues(cities, request);
+      const cityId = ctx.cities.find((c) => c.slug === values.city)?.id;
+      return reply.page(form({ ctx, cities, values, errors: {}, ...(await extras(cityId)) }));
+    });
+
+    app.post(`${base}/neu`, hide, async (request, reply) => {
+      const user = requireStaff(request, 'editor', 'any');
+      const { values, upload } = bodyValues(request.body);
+      const ctx = await request.pageContext();
+      const cities = await spec.cities(ctx, request);
+      const cityId = await chosenCity(request, String(values.city ?? ''), spec.regionAllowed);
+      const more = await extras(cityId);
+      const rerender = async (errors: FieldErrors, status = 422) =>
+        reply.page(form({ ctx, cities, values, errors, ...more }), status);
+      if (cityId === undefined) return rerender({ city: 'content.error.city' });
+      const { input, errors } = spec.toInput(values, { cityId, hasImage: Boolean(upload) });
+      if (Object.keys(errors).length) return rerender(errors);
+      const r = await save(() => spec.save(user, undefined, input, { upload }), rerender);
+      return r.ok ? reply.redirect(`${base}/${r.value.id}?gespeichert=1`, 303) : r.reply;
+    });
+
+    app.get<IdParams>(`${base}/:id`, hide, async (request, reply) => {
+      const item = await spec.editable(request);
+      const ctx = await request.pageContext();
+      const { values, notice } = await editValues(request, ctx, spec.revisions, item, spec.toValues);
+      return reply.page(
+        form({
+          ctx,
+          cities: [],
+          values,
+          errors: {},
+          id: item.id,
+          title: item.title,
+          imageId: imageOf(item),
+          notice,
+          publicPath: spec.publicPath(item),
+          ...(await extras(item.cityId)),
+        }),
+      );
+    });
+
+    app.post<IdParams>(`${base}/:id`, hide, async (request, reply) => {
+      const item = await spec.editable(request);
+      const user = requireStaff(request, 'editor', item.cityId);
+      const { values, upload } = bodyValues(request.body);
+      const ctx = await request.pageContext();
+      const more = await extras(item.cityId);
+      const rerender = async (errors: FieldErrors, status = 422) =>
+        reply.page(
+          form({
+            ctx,
+            cities: [],
+            values,
+            errors,
+            id: item.id,
+            title: item.title,
+            imageId: imageOf(item),
+            ...more,
+          }),
+          status,
+        );
+      const { input, errors } = spec.toInput(values, {
+        cityId: item.cityId,
+        hasImage: Boolean(upload || imageOf(item)),
+      });
+      if (Object.keys(errors).length) return rerender(errors);
+      const r = await save(
+        () => spec.save(user, item.id, input, { upload, expectedRevision: expected(values) }),
+        rerender,
+      );
+      return r.ok ? reply.redirect(`${base}/${item.id}?gespeichert=1`, 303) : r.reply;
+    });
+  }
+
   app.get('/admin/inhalte', hide, async (request, reply) => {
     requireStaff(request, 'editor', 'any');
     return reply.redirect('/admin/inhalte/aktuelles', 303);
@@ -279,77 +395,18 @@ export async function contentAdminRoutes(app: FastifyInstance) {
     return item;
   }
 
-  app.get('/admin/inhalte/aktuelles/neu', hide, async (request, reply) => {
-    requireStaff(request, 'editor', 'any');
-    const ctx = await request.pageContext();
-    const cities = await cityOptions(ctx, request);
-    return reply.page(
-      h(NewsFormPage, { ctx, cities, values: { city: cities[0]?.value ?? '', status: 'draft' }, errors: {} }),
-    );
-  });
-
-  app.post('/admin/inhalte/aktuelles/neu', hide, async (request, reply) => {
-    const user = requireStaff(request, 'editor', 'any');
-    const { values, upload } = bodyValues(request.body);
-    const ctx = await request.pageContext();
-    const cities = await cityOptions(ctx, request);
-    const rerender = async (errors: FieldErrors, status = 422) =>
-      reply.page(h(NewsFormPage, { ctx, cities, values, errors }), status);
-    const cityId = await chosenCity(request, String(values.city ?? ''));
-    if (cityId === undefined) return rerender({ city: 'content.error.city' });
-    const { input, errors } = newsInput(values, { cityId, hasImage: Boolean(upload) });
-    if (Object.keys(errors).length) return rerender(errors);
-    const r = await save(() => saveNews(db, user, undefined, input, { upload }), rerender);
-    return r.ok ? reply.redirect(`/admin/inhalte/aktuelles/${r.value.id}?gespeichert=1`, 303) : r.reply;
-  });
-
-  app.get<IdParams>('/admin/inhalte/aktuelles/:id', hide, async (request, reply) => {
-    const item = await editableNews(request);
-    const ctx = await request.pageContext();
-    const { values, notice } = await editValues(request, ctx, 'news', item, newsValues);
-    return reply.page(
-      h(NewsFormPage, {
-        ctx,
-        cities: [],
-        values,
-        errors: {},
-        id: item.id,
-        title: item.title,
-        imageId: item.imageId,
-        notice,
-        publicPath: newsPath(item.city, item.slug),
-      }),
-    );
-  });
-
-  app.post<IdParams>('/admin/inhalte/aktuelles/:id', hide, async (request, reply) => {
-    const item = await editableNews(request);
-    const user = requireStaff(request, 'editor', item.cityId);
-    const { values, upload } = bodyValues(request.body);
-    const ctx = await request.pageContext();
-    const rerender = async (errors: FieldErrors, status = 422) =>
-      reply.page(
-        h(NewsFormPage, {
-          ctx,
-          cities: [],
-          values,
-          errors,
-          id: item.id,
-          title: item.title,
-          imageId: item.imageId,
-        }),
-        status,
-      );
-    const { input, errors } = newsInput(values, {
-      cityId: item.cityId,
-      hasImage: Boolean(upload || item.imageId),
-    });
-    if (Object.keys(errors).length) return rerender(errors);
-    const r = await save(
-      () => saveNews(db, user, item.id, input, { upload, expectedRevision: expected(values) }),
-      rerender,
-    );
-    return r.ok ? reply.redirect(`/admin/inhalte/aktuelles/${item.id}?gespeichert=1`, 303) : r.reply;
+  editorialForms({
+    path: 'aktuelles',
+    revisions: 'news',
+    Form: NewsFormPage,
+    editable: editableNews,
+    cities: cityOptions,
+    newValues: (cities) => ({ city: cities[0]?.value ?? '', status: 'draft' }),
+    regionAllowed: true,
+    toValues: newsValues,
+    toInput: newsInput,
+    save: (user, id, input, opts) => saveNews(db, user, id, input, opts),
+    publicPath: (item) => newsPath(item.city, item.slug),
   });
 
   app.get<IdParams>('/admin/inhalte/aktuelles/:id/vorschau', hide, async (request, reply) => {
@@ -395,82 +452,18 @@ export async function contentAdminRoutes(app: FastifyInstance) {
     return item;
   }
 
-  app.get('/admin/inhalte/veranstaltungen/neu', hide, async (request, reply) => {
-    requireStaff(request, 'editor', 'any');
-    const ctx = await request.pageContext();
-    const cities = await cityOptions(ctx, request);
-    return reply.page(
-      h(EventFormPage, {
-        ctx,
-        cities,
-        values: { city: cities[0]?.value ?? '', status: 'draft', waitlist: 'on', interval: '1' },
-        errors: {},
-      }),
-    );
-  });
-
-  app.post('/admin/inhalte/veranstaltungen/neu', hide, async (request, reply) => {
-    const user = requireStaff(request, 'editor', 'any');
-    const { values, upload } = bodyValues(request.body);
-    const ctx = await request.pageContext();
-    const cities = await cityOptions(ctx, request);
-    const rerender = async (errors: FieldErrors, status = 422) =>
-      reply.page(h(EventFormPage, { ctx, cities, values, errors }), status);
-    const cityId = await chosenCity(request, String(values.city ?? ''));
-    if (cityId === undefined) return rerender({ city: 'content.error.city' });
-    const { input, errors } = eventInput(values, { cityId, hasImage: Boolean(upload) });
-    if (Object.keys(errors).length) return rerender(errors);
-    const r = await save(() => saveEvent(db, user, undefined, input, { upload }), rerender);
-    return r.ok ? reply.redirect(`/admin/inhalte/veranstaltungen/${r.value.id}?gespeichert=1`, 303) : r.reply;
-  });
-
-  app.get<IdParams>('/admin/inhalte/veranstaltungen/:id', hide, async (request, reply) => {
-    const item = await editableEvent(request);
-    const ctx = await request.pageContext();
-    const { values, notice } = await editValues(request, ctx, 'event', item, eventValues);
-    return reply.page(
-      h(EventFormPage, {
-        ctx,
-        cities: [],
-        values,
-        errors: {},
-        id: item.id,
-        title: item.title,
-        imageId: item.imageId,
-        notice,
-        publicPath: eventPath(item.city, item.id),
-      }),
-    );
-  });
-
-  app.post<IdParams>('/admin/inhalte/veranstaltungen/:id', hide, async (request, reply) => {
-    const item = await editableEvent(request);
-    const user = requireStaff(request, 'editor', item.cityId);
-    const { values, upload } = bodyValues(request.body);
-    const ctx = await request.pageContext();
-    const rerender = async (errors: FieldErrors, status = 422) =>
-      reply.page(
-        h(EventFormPage, {
-          ctx,
-          cities: [],
-          values,
-          errors,
-          id: item.id,
-          title: item.title,
-          imageId: item.imageId,
-        }),
-        status,
-      );
-    const { input, errors } = eventInput(values, {
-      cityId: item.cityId,
-      hasImage: Boolean(upload || item.imageId),
-    });
-    if (Object.keys(errors).length) return rerender(errors);
-    const r = await save(
-      () => saveEvent(db, user, item.id, input, { upload, expectedRevision: expected(values) }),
-      rerender,
-    );
-    return r.ok ? reply.redirect(`/admin/inhalte/veranstaltungen/${item.id}?gespeichert=1`, 303) : r.reply;
+  editorialForms({
+    path: 'veranstaltungen',
+    revisions: 'event',
+    Form: EventFormPage,
+    editable: editableEvent,
+    cities: cityOptions,
+    newValues: (cities) => ({ city: cities[0]?.value ?? '', status: 'draft', waitlist: 'on', interval: '1' }),
+    regionAllowed: true,
+    toValues: eventValues,
+    toInput: eventInput,
+    save: (user, id, input, opts) => saveEvent(db, user, id, input, opts),
+    publicPath: (item) => eventPath(item.city, item.id),
   });
 
   app.get<IdParams>('/admin/inhalte/veranstaltungen/:id/vorschau', hide, async (request, reply) => {
@@ -559,77 +552,26 @@ export async function contentAdminRoutes(app: FastifyInstance) {
     return (await cityOptions(ctx, request)).filter((c) => c.value !== 'region');
   }
 
-  app.get('/admin/inhalte/aktionen/neu', hide, async (request, reply) => {
-    requireStaff(request, 'editor', 'any');
-    const ctx = await request.pageContext();
-    const cities = await campaignCities(ctx, request);
-    const q = request.query as Record<string, string>;
-    const slug = cities.some((c) => c.value === q.stadt) ? q.stadt! : (cities[0]?.value ?? '');
-    const cityId = ctx.cities.find((c) => c.slug === slug)?.id;
-    return reply.page(
-      h(CampaignFormPage, {
-        ctx,
-        cities,
-        values: { city: slug, status: 'draft', multiplier: '1' },
-        errors: {},
-        ...(await campaignChoices(cityId)),
-      }),
-    );
-  });
-
-  app.post('/admin/inhalte/aktionen/neu', hide, async (request, reply) => {
-    const user = requireStaff(request, 'editor', 'any');
-    const { values } = bodyValues(request.body);
-    const ctx = await request.pageContext();
-    const cities = await campaignCities(ctx, request);
-    const cityId = await chosenCity(request, String(values.city ?? ''), false);
-    const choices = await campaignChoices(cityId ?? undefined);
-    const rerender = async (errors: FieldErrors, status = 422) =>
-      reply.page(h(CampaignFormPage, { ctx, cities, values, errors, ...choices }), status);
-    if (!cityId) return rerender({ city: 'content.error.city' });
-    const { input, errors } = campaignInput(values, { cityId });
-    if (Object.keys(errors).length) return rerender(errors);
-    const r = await save(() => saveCampaign(db, user, undefined, input, {}), rerender);
-    return r.ok ? reply.redirect(`/admin/inhalte/aktionen/${r.value.id}?gespeichert=1`, 303) : r.reply;
-  });
-
-  app.get<IdParams>('/admin/inhalte/aktionen/:id', hide, async (request, reply) => {
-    const item = await editableCampaign(request);
-    const ctx = await request.pageContext();
-    const { values, notice } = await editValues(request, ctx, 'campaign', item, campaignValues);
-    return reply.page(
-      h(CampaignFormPage, {
-        ctx,
-        cities: [],
-        values,
-        errors: {},
-        id: item.id,
-        title: item.title,
-        notice,
-        publicPath: campaignPath(item.city, item.slug),
-        ...(await campaignChoices(item.cityId)),
-      }),
-    );
-  });
-
-  app.post<IdParams>('/admin/inhalte/aktionen/:id', hide, async (request, reply) => {
-    const item = await editableCampaign(request);
-    const user = requireStaff(request, 'editor', item.cityId);
-    const { values } = bodyValues(request.body);
-    const ctx = await request.pageContext();
-    const choices = await campaignChoices(item.cityId);
-    const rerender = async (errors: FieldErrors, status = 422) =>
-      reply.page(
-        h(CampaignFormPage, { ctx, cities: [], values, errors, id: item.id, title: item.title, ...choices }),
-        status,
-      );
-    const { input, errors } = campaignInput(values, { cityId: item.cityId });
-    if (Object.keys(errors).length) return rerender(errors);
-    const r = await save(
-      () => saveCampaign(db, user, item.id, input, { expectedRevision: expected(values) }),
-      rerender,
-    );
-    return r.ok ? reply.redirect(`/admin/inhalte/aktionen/${item.id}?gespeichert=1`, 303) : r.reply;
+  editorialForms({
+    path: 'aktionen',
+    revisions: 'campaign',
+    Form: CampaignFormPage as FunctionComponent<FormProps>,
+    editable: editableCampaign,
+    cities: campaignCities,
+    newValues: (cities, request) => {
+      // ?stadt= preselects the city (its bonus actions and events fill the form's choices).
+      const q = request.query as Record<string, string>;
+      const slug = cities.some((c) => c.value === q.stadt) ? q.stadt! : (cities[0]?.value ?? '');
+      return { city: slug, status: 'draft', multiplier: '1' };
+    },
+    regionAllowed: false,
+    extras: (cityId) => campaignChoices(cityId ?? undefined),
+    toValues: campaignValues,
+    // Campaigns belong to one city: chosenCity never gives null here.
+    toInput: (values, c) => campaignInput(values, { cityId: c.cityId! }),
+    save: (user, id, input, opts) =>
+      saveCampaign(db, user, id, input, { expectedRevision: opts.expectedRevision }),
+    publicPath: (item) => campaignPath(item.city, item.slug),
   });
 
   app.get<IdParams>('/admin/inhalte/aktionen/:id/vorschau', hide, async (request, reply) => {

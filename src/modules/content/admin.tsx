@@ -439,7 +439,7 @@ const vl = (values: Values, k: string) => {
   return Array.isArray(x) ? x : x ? [x] : [];
 };
 
-interface FormProps {
+export interface FormProps {
   ctx: PageContext;
   values: Values;
   errors: FieldErrors;

@@ -124,6 +124,7 @@ describe('content: legal pages and accessibility feedback', () => {
       assert.ok(res.body.includes(text), `mentions ${text}`);
     }
     assert.match(res.body, /höchstens 14 Tage nach der Anmeldung/);
+    assert.match(res.body, /Postausgang bleiben 30 Tage gespeichert/, 'the mail retention period (default)');
     assert.doesNotMatch(res.body, /Kartenkacheln/, 'no tile server configured, none mentioned');
     assert.doesNotMatch(res.body, /sp_oidc/, 'no external login configured, no sp_oidc cookie');
   });

@@ -70,6 +70,7 @@ export async function contentModule(app: FastifyInstance) {
         feedbackEmail: contact.email || region.contact.email,
         tileOrigin: process.env.MAP_TILE_ORIGIN || undefined,
         sessionDays: SESSION_DAYS,
+        mailDays: app.config.retention.mailDays,
         oidcName: app.config.oidc?.name,
         extra: await extra(city, 'datenschutz'),
       }),

@@ -116,7 +116,7 @@ addMessages({
       'Wenn Sie Ihr Konto löschen, löschen wir Ihre Kontodaten, Sitzungen, Einmal-Links und Rollen.',
     'content.privacy.mail': 'E-Mails',
     'content.privacy.mailText':
-      'E-Mails der Plattform (zum Beispiel die Bestätigung Ihrer E-Mail-Adresse) legt der Server zuerst in einem Postausgang in seiner Datenbank ab: Empfänger, Betreff, Text, Zweck, Zeitpunkt und Zustellstatus. Von dort verschickt sie der Mailserver des Betreibers. Einträge im Postausgang bleiben gespeichert, damit die Verwaltung die Zustellung nachvollziehen kann.',
+      'E-Mails der Plattform (zum Beispiel die Bestätigung Ihrer E-Mail-Adresse) legt der Server zuerst in einem Postausgang in seiner Datenbank ab: Empfänger, Betreff, Text, Zweck, Zeitpunkt und Zustellstatus. Von dort verschickt sie der Mailserver des Betreibers. Einträge im Postausgang bleiben {mailDays} Tage gespeichert, damit die Verwaltung die Zustellung nachvollziehen kann; danach löscht die Plattform sie automatisch. Abgelaufene Sitzungen und Einmal-Links löscht sie ebenfalls automatisch, fehlgeschlagene Anmeldeversuche nach einem Tag.',
     'content.privacy.feedback': 'Rückmeldungen zur Barrierefreiheit',
     'content.privacy.feedbackText':
       'Wenn Sie das Formular in der Erklärung zur Barrierefreiheit nutzen, speichern wir Ihre Nachricht, die betroffene Seite und – nur wenn Sie sie angeben – Ihren Namen und Ihre E-Mail-Adresse. Eine Benachrichtigung mit diesen Angaben geht per E-Mail an die zuständige Stelle ({email}). Wir nutzen die Angaben nur, um Ihre Rückmeldung zu bearbeiten und zu beantworten. Rechtsgrundlage: Art. 6 Abs. 1 Buchstabe c und e DSGVO in Verbindung mit § 10 Abs. 3 L-BGG. Die Plattform löscht Rückmeldungen derzeit nicht automatisch; die zuständige Stelle löscht sie, wenn sie für die Bearbeitung nicht mehr gebraucht werden.',
@@ -339,7 +339,7 @@ addMessages({
       'When you delete your account, we delete your account data, sessions, one-time links and roles.',
     'content.privacy.mail': 'E-mails',
     'content.privacy.mailText':
-      'E-mails of the platform (for example the confirmation of your e-mail address) are first stored in an outbox in the database: recipient, subject, text, purpose, time and delivery status. The operator’s mail server sends them from there. Outbox entries are kept so that the administration can trace delivery.',
+      'E-mails of the platform (for example the confirmation of your e-mail address) are first stored in an outbox in the database: recipient, subject, text, purpose, time and delivery status. The operator’s mail server sends them from there. Outbox entries are kept for {mailDays} days so that the administration can trace delivery; after that the platform deletes them automatically. It also deletes expired sessions and one-time links automatically, and failed login attempts after one day.',
     'content.privacy.feedback': 'Accessibility feedback',
     'content.privacy.feedbackText':
       'When you use the form in the accessibility statement, we store your message, the page concerned and – only if you give them – your name and e-mail address. A notification with these details is e-mailed to the office responsible ({email}). We use the details only to handle and answer your feedback. Legal basis: Art. 6(1)(c) and (e) GDPR in conjunction with § 10(3) L-BGG. The platform does not yet delete feedback automatically; the office responsible deletes it when it is no longer needed.',

@@ -211,6 +211,21 @@ describe('content: news, events, campaigns', () => {
     }
   });
 
+  test('coming events: a short list is the start of the long one (series expanded only as needed)', async () => {
+    const key = (e: { id: number; startsAt: Date }) => `${e.id}@${e.startsAt.toISOString()}`;
+    for (const cityId of [aalen, heidenheim, null]) {
+      const all = (await upcomingEvents(db(), { cityId, limit: 1000 })).map(key);
+      const later = (await upcomingEvents(db(), { cityId, limit: 1000 })).filter(
+        (e) => e.startsAt.getTime() > Date.now() + 14 * 86_400_000,
+      );
+      assert.ok(later.length > 0, 'the long list reaches beyond the first two weeks');
+      for (const k of [1, 3, 7, 20]) {
+        const short = (await upcomingEvents(db(), { cityId, limit: k })).map(key);
+        assert.deepEqual(short, all.slice(0, k), `city ${cityId}, ${k}`);
+      }
+    }
+  });
+
   test('/{city}/events.ics and per-event .ics parse with ical.js; recurrence matches the page', async () => {
     const res = await t.app.inject('/aalen/events.ics');
     assert.equal(res.statusCode, 200);

@@ -213,6 +213,8 @@ export interface PrivacyProps {
   /** Set when an admin configured a map tile server (MAP_TILE_ORIGIN). */
   tileOrigin: string | undefined;
   sessionDays: number;
+  /** Days outbox mails are kept (MAIL_RETENTION_DAYS). */
+  mailDays: number;
   /** Name of the external login (OIDC_NAME) when one is configured: it adds the sp_oidc cookie. */
   oidcName: string | undefined;
   /** Text an admin added for this city or the region (Markdown). */
@@ -225,6 +227,7 @@ export function PrivacyPage({
   feedbackEmail,
   tileOrigin,
   sessionDays,
+  mailDays,
   oidcName,
   extra,
 }: PrivacyProps) {
@@ -328,7 +331,7 @@ export function PrivacyPage({
         <P>{t('content.privacy.legalBasis')}</P>
       </Section>
       <Section id="e-mails" title={t('content.privacy.mail')}>
-        <P>{t('content.privacy.mailText')}</P>
+        <P>{t('content.privacy.mailText', { mailDays })}</P>
       </Section>
       <Section id="rueckmeldungen" title={t('content.privacy.feedback')}>
         <P>{t('content.privacy.feedbackText', { email: feedbackEmail ?? '–' })}</P>

@@ -45,6 +45,19 @@ export function berlinParts(at: Date): LocalDateTime & { second: number } {
  * RFC 5545 asks.
  */
 export function berlinToDate(t: LocalDateTime): Date {
+  // Pure and costly (Intl formatting): series repeat the same wall-clock times, so remember them.
+  const key = `${t.year}-${t.month}-${t.day} ${t.hour}:${t.minute}`;
+  const known = instants.get(key);
+  if (known !== undefined) return new Date(known);
+  if (instants.size >= 100_000) instants.clear();
+  const ms = computeBerlinInstant(t);
+  instants.set(key, ms);
+  return new Date(ms);
+}
+
+const instants = new Map<string, number>();
+
+function computeBerlinInstant(t: LocalDateTime): number {
   const guess = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute);
   const matches = (ms: number) => {
     const p = berlinParts(new Date(ms));
@@ -58,7 +71,7 @@ export function berlinToDate(t: LocalDateTime): Date {
   };
   const summer = guess - 7_200_000;
   const winter = guess - 3_600_000;
-  return new Date(matches(summer) ? summer : winter);
+  return matches(summer) ? summer : winter;
 }
 
 /** yyyy-mm-dd of the Berlin date of an instant. */

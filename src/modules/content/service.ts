@@ -157,6 +157,9 @@ export async function upcomingLocatedEvents(
   }));
 }
 
+/** How far ahead the lists of coming events look. */
+const MAX_AHEAD_DAYS = 400;
+
 async function nextOccurrences(
   db: Db,
   opts: { cityId: number | null; limit: number; from?: Date },
@@ -164,11 +167,17 @@ async function nextOccurrences(
 ): Promise<{ e: EventItem; start: Date; end: Date }[]> {
   const from = opts.from ?? new Date();
   const events = await publishedEvents(db, { scope: scopeOf(opts.cityId), at: new Date(), from });
-  const out: { e: EventItem; start: Date; end: Date }[] = [];
-  for (const e of events) {
-    if (e.status === 'cancelled' || (locatedOnly && !e.location)) continue;
-    for (const o of occurrences(e, from, new Date(from.getTime() + 400 * 86_400_000), opts.limit))
-      out.push({ e, start: o.start, end: o.end });
+  const shown = events.filter((e) => e.status !== 'cancelled' && (!locatedOnly || e.location));
+  // Series are expanded only as far as needed: first two weeks ahead, then further while fewer than
+  // `limit` occurrences start in the window (everything outside it starts later than all inside).
+  let out: { e: EventItem; start: Date; end: Date }[] = [];
+  for (let days = 14; ; days = Math.min(MAX_AHEAD_DAYS, days * 4)) {
+    const to = new Date(from.getTime() + days * 86_400_000);
+    out = [];
+    for (const e of shown) {
+      for (const o of occurrences(e, from, to, opts.limit)) out.push({ e, start: o.start, end: o.end });
+    }
+    if (out.length >= opts.limit || days >= MAX_AHEAD_DAYS) break;
   }
   return out.sort((a, b) => a.start.getTime() - b.start.getTime() || a.e.id - b.e.id).slice(0, opts.limit);
 }

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { cityId, testDatabase } from '../../../test/helpers.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { isOpenAt } from './opening-hours.ts';
+import * as q from './queries.ts';
 import { seedDirectory } from './seed.ts';
 import { type Offer, type SearchParams, searchOffers, upsertOfferAsSystem } from './service.ts';
 
@@ -151,6 +152,33 @@ describe('directory search on the demo data', () => {
     assert.equal(beyond.total, first.total);
     const capped = await searchOffers(database.db, { perPage: 10_000 });
     assert.equal(capped.perPage, 100);
+  });
+
+  test('the one-pass ranked list and pages ranked in SQL at their offset agree', async () => {
+    // The first pages come from the one-pass list (searchPass), deeper ones from searchPage: both
+    // must give the same order, or paging past the list would repeat or skip offers.
+    for (const text of ['Beratung', 'Antrag', '']) {
+      const filter: q.SearchFilter = {
+        q: text,
+        cityId: aalen,
+        kinds: [],
+        categories: [],
+        lifeSituations: [],
+        online: false,
+        includeDrafts: false,
+      };
+      const pass = await q.searchPass(database.db, filter, 1000);
+      const total = pass.facets.filter((f) => f.facet === 'city').reduce((n, f) => n + f.count, 0);
+      assert.ok(total > 10, `${text}: ${total} matches`);
+      assert.equal(pass.top.length, total);
+      const ranked: string[] = [];
+      for (let offset = 0; offset < total; offset += 7) {
+        ranked.push(...(await q.searchPage(database.db, filter, 7, offset)).map((o) => o.id));
+      }
+      assert.deepEqual(ranked, pass.top, text);
+      const served = (await all({ q: text, cityId: aalen })).map((o) => o.id);
+      assert.deepEqual(served, pass.top, text);
+    }
   });
 
   test('"open now" is evaluated at the given time (Europe/Berlin)', async () => {

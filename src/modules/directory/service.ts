@@ -46,38 +46,71 @@ export const MAX_PER_PAGE = 100;
 const MAX_QUERY = 200;
 
 /**
- * Facet counts (and the total, their sum over cities) depend on the filter, not on the page. Counting
- * means reading every match, which for broad filters is most of the table: paging through a result
- * and repeating popular filters reuse the counts instead. Writes through this service clear the
- * cache at once; on other instances a change shows in the counts after FACET_TTL_MS at the latest.
+ * What a filter matches: facet counts (the total is their sum over cities) and the first RESULT_TOP
+ * matches in order. It depends on the filter, not on the page: counting and ranking mean reading every
+ * match, which for a broad word is most of the table, so paging through a result and repeating
+ * popular searches reuse it. Writes through this service clear the cache at once; on other instances
+ * a change shows after RESULT_TTL_MS at the latest (an offer unpublished there drops out of the page
+ * at once, because a page's rows are read with the current filter).
  */
-const FACET_TTL_MS = 60_000;
-const FACET_CACHE_MAX = 2_000;
-const facetCache = new WeakMap<Db, Map<string, { at: number; facets: Facets; total: number }>>();
-let facetGeneration = 0;
+const RESULT_TTL_MS = 60_000;
+const RESULT_CACHE_MAX = 1_000;
+/** 10 pages of 20; deeper pages are ranked in SQL at their offset. */
+const RESULT_TOP = 200;
+interface Matches {
+  at: number;
+  facets: Facets;
+  total: number;
+  top: string[];
+}
+const resultCache = new WeakMap<Db, Map<string, Matches>>();
+let offersGeneration = 0;
 
-/** Call after every write to offers, so cached facet counts are never older than that write. */
+/** Call after every write to offers, so cached search results are never older than that write. */
 export function offersChanged(): void {
-  facetGeneration++;
+  offersGeneration++;
 }
 
-async function cachedFacets(db: Db, filter: q.SearchFilter): Promise<{ facets: Facets; total: number }> {
-  let cache = facetCache.get(db);
+/**
+ * The compiled full-text queries of a search text: the same words with other filters or pages need
+ * not look up typos and compounds again. The dictionary changes only with offers, hence the key.
+ */
+const compiledCache = new WeakMap<Db, Map<string, q.CompiledText & { at: number }>>();
+
+async function compiled(db: Db, text: string): Promise<q.CompiledText> {
+  let cache = compiledCache.get(db);
   if (!cache) {
     cache = new Map();
-    facetCache.set(db, cache);
+    compiledCache.set(db, cache);
   }
-  const key = `${facetGeneration}|${JSON.stringify(filter)}`;
+  const key = `${offersGeneration}|${text}`;
   const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < FACET_TTL_MS) return hit;
+  if (hit && Date.now() - hit.at < RESULT_TTL_MS) return hit;
+  const c = { ...(await q.compileText(db, text)), at: Date.now() };
+  if (cache.size >= RESULT_CACHE_MAX) cache.clear();
+  cache.set(key, c);
+  return c;
+}
+
+async function matches(db: Db, filter: q.SearchFilter): Promise<Matches> {
+  let cache = resultCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    resultCache.set(db, cache);
+  }
+  const key = `${offersGeneration}|${JSON.stringify({ ...filter, compiled: undefined })}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < RESULT_TTL_MS) return hit;
+  const pass = await q.searchPass(db, filter, RESULT_TOP);
   const facets: Facets = { city: {}, kind: {}, category: {}, life: {} };
   let total = 0;
-  for (const r of await q.facetCounts(db, filter)) {
-    facets[r.facet][r.value ?? 'region'] = r.count;
+  for (const r of pass.facets) {
+    const counts = facets[r.facet];
+    for (const value of r.values ?? [r.value ?? 'region']) counts[value] = (counts[value] ?? 0) + r.count;
     if (r.facet === 'city') total += r.count;
   }
-  if (cache.size >= FACET_CACHE_MAX) cache.clear();
-  const entry = { at: Date.now(), facets, total };
+  if (cache.size >= RESULT_CACHE_MAX) cache.clear();
+  const entry = { at: Date.now(), facets, total, top: pass.top };
   cache.set(key, entry);
   return entry;
 }
@@ -95,15 +128,26 @@ export async function searchOffers(db: Db, params: SearchParams): Promise<Search
     online: params.online ?? false,
     includeDrafts: params.includeDrafts ?? false,
   };
+  if (filter.q) filter.compiled = await compiled(db, filter.q);
   if (params.openNow) {
     // Opening hours are rules, not data SQL can compare: evaluate each distinct rule once here, then
     // filter by the rules that are open now (far fewer than the offers that use them).
-    const now = params.now ?? new Date();
     const rules = await q.openingHoursRules(db, filter);
-    filter.openingHours = openRules(rules, now);
+    filter.openingHours = openRules(rules, params.now ?? new Date());
   }
-  const { facets, total } = await cachedFacets(db, filter);
-  const offers = total > 0 ? await q.searchPage(db, filter, perPage, (page - 1) * perPage) : [];
+  const { facets, total, top } = await matches(db, filter);
+  const offset = (page - 1) * perPage;
+  let offers: Offer[] = [];
+  if (offset < total) {
+    offers =
+      offset + perPage <= top.length || top.length === total
+        ? await q.offersInOrder(
+            db,
+            top.slice(offset, offset + perPage),
+            q.filterSql({ ...filter, q: '', compiled: undefined }),
+          )
+        : await q.searchPage(db, filter, perPage, offset);
+  }
   return { offers, total, page, perPage, pages: Math.max(1, Math.ceil(total / perPage)), facets };
 }
 

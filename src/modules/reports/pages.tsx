@@ -367,6 +367,12 @@ export function NewReportPage(props: {
       )}
       <form method="post" action={ctx.href(`${base}/neu`)} enctype="multipart/form-data" novalidate>
         <CsrfField ctx={ctx} />
+        {/* Enter in a text field presses the form's first submit button: without this copy of
+            "Meldung absenden" that would be the address search, which drops chosen photos. Hidden
+            from sight, tab order and screen readers; the visible button stays at the end. */}
+        <button class="sp-visually-hidden" type="submit" tabIndex={-1} aria-hidden="true">
+          {L(ctx, 'Meldung absenden', 'Send report')}
+        </button>
         <div class={catError ? 'kern-form-input kern-form-input--error' : 'kern-form-input'}>
           <label class="kern-label" for={fieldId('category')}>
             {L(ctx, 'Was ist das Problem?', 'What is the problem?')}
@@ -450,6 +456,7 @@ export function NewReportPage(props: {
             type="submit"
             name="suche"
             value="1"
+            data-address-search="true"
             formmethod="get"
             formaction={ctx.href(`${base}/neu`)}
             formnovalidate

@@ -28,6 +28,7 @@ export async function sensorsModule(app: FastifyInstance) {
   const { config } = app;
   const base = `${config.baseUrl}${STA_PREFIX}`;
   const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
+  const concurrency = app.database.kind === 'pg' ? 2 : 1;
   let mqtt: MqttHandle | undefined;
   if (config.mqttUrl) {
     const env = process.env;
@@ -37,6 +38,7 @@ export async function sensorsModule(app: FastifyInstance) {
       url: config.mqttUrl,
       base,
       log,
+      concurrency,
       group: env.MQTT_SHARE_GROUP || undefined,
       clientId: env.MQTT_CLIENT_ID || undefined,
       sessionExpirySeconds: env.MQTT_SESSION_EXPIRY ? Number(env.MQTT_SESSION_EXPIRY) : undefined,
@@ -50,6 +52,7 @@ export async function sensorsModule(app: FastifyInstance) {
         host: config.host,
         base,
         log,
+        concurrency,
       });
       app.log.info({ port: mqtt.address()?.port }, 'embedded MQTT broker listening');
     } catch (err) {

@@ -6,39 +6,8 @@ import mqtt from 'mqtt';
 import { cityId, type TestApp, testApp } from '../../../test/helpers.ts';
 import { one, sql } from '../../platform/db/index.ts';
 import { mqttOf } from './index.ts';
-import { createApiKey, OBSERVATION_TYPES } from './service.ts';
-
-async function makeDatastream(t: TestApp, key: string): Promise<number> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/sta/v1.1/Things',
-    headers: { 'x-api-key': key },
-    payload: {
-      name: 'Pegel Kocher',
-      Locations: [
-        {
-          name: 'Kocherbrücke',
-          description: '',
-          encodingType: 'application/geo+json',
-          location: { type: 'Point', coordinates: [10.0936, 48.8378] },
-        },
-      ],
-      Datastreams: [
-        {
-          name: 'Wasserstand Kocher',
-          description: '',
-          observationType: OBSERVATION_TYPES.measurement,
-          unitOfMeasurement: { name: 'Zentimeter', symbol: 'cm', definition: 'ucum:cm' },
-          Sensor: { name: 'Radarpegel', description: '', encodingType: 'text/html', metadata: '' },
-          ObservedProperty: { name: 'Wasserstand', definition: '', description: '' },
-        },
-      ],
-    },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  const ds = await t.app.inject(`/sta/v1.1/Things(${res.json()['@iot.id']})/Datastreams`);
-  return ds.json().value[0]['@iot.id'];
-}
+import { createApiKey } from './service.ts';
+import { makeDatastream } from './test-fixtures.ts';
 
 /** Resolves with the first message on topic matching pred. */
 function nextMessage(
@@ -209,5 +178,44 @@ describe('MQTT with an external broker (Mosquitto)', {
       sql`SELECT count(*)::int AS n FROM sta_observations WHERE result_number = ${marker}`,
     );
     assert.equal(n!.n, 1);
+  });
+
+  test('many devices at once: every message stored exactly once, in batches, and re-published', async () => {
+    const base = 2_000_000 + Math.floor(Math.random() * 1e6) * 1000;
+    const sub = await mqtt.connectAsync(MOSQUITTO, { reconnectPeriod: 0 });
+    clients.push(sub);
+    await sub.subscribeAsync(`v1.1/Datastreams(${ds})/Observations`, { qos: 1 });
+    const N = 300;
+    const seen = new Set<number>();
+    const all = new Promise<void>((resolve) => {
+      sub.on('message', (_topic, payload) => {
+        const m = JSON.parse(payload.toString());
+        if ('@iot.id' in m && m.result >= base && m.result < base + N) seen.add(m.result);
+        if (seen.size === N) resolve();
+      });
+    });
+    const devices = await Promise.all(
+      Array.from({ length: 6 }, () => mqtt.connectAsync(MOSQUITTO, { reconnectPeriod: 0 })),
+    );
+    clients.push(...devices);
+    const before = { ...mqttOf(t.database)!.stats };
+    await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        devices[i % devices.length]!.publishAsync(
+          `v1.1/Datastreams(${ds})/Observations`,
+          JSON.stringify({ result: base + i }),
+          { qos: 1 },
+        ),
+      ),
+    );
+    await all;
+    const stored = await one<{ n: number; distinct: number }>(
+      t.database.db,
+      sql`SELECT count(*)::int AS n, count(DISTINCT result_number)::int AS distinct FROM sta_observations
+          WHERE datastream_id = ${ds} AND result_number >= ${base} AND result_number < ${base + N}`,
+    );
+    assert.deepEqual(stored, { n: N, distinct: N });
+    const stats = mqttOf(t.database)!.stats;
+    assert.ok(stats.batches - before.batches < N, `${stats.batches - before.batches} batches for ${N}`);
   });
 });

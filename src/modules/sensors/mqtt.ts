@@ -23,6 +23,8 @@ import {
 
 const OBS_TOPIC = /^v1\.1\/Datastreams\((\d+)\)\/Observations$/;
 const ALL_TOPIC = 'v1.1/Observations';
+/** Where an ingested raw message is re-topicked to: nobody can subscribe to it. */
+const INGESTED = '$SYS/stadtplattform/ingested';
 /** Topics a subscriber may ask for: observations of one datastream or all of them. */
 const SUBSCRIBABLE =
   /^v1\.1\/(Observations|Datastreams\((\d+|\+)\)\/Observations|Datastreams\/\+\/Observations)$/;
@@ -60,76 +62,141 @@ export function parsePayload(topic: string, payload: Buffer): ObservationInput {
   };
 }
 
-/** Collects concurrent messages and stores them in one transaction; resolves each after commit. */
+type Pending = {
+  input: ObservationInput;
+  principal: Principal;
+  resolve: (o: Outcome) => void;
+  reject: (e: unknown) => void;
+};
+
+/** The database's own error (Drizzle wraps it as cause): SQLSTATE and message. */
+function dbError(err: unknown): { code: string; message: string } {
+  const e = err as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  const inner = e?.cause?.code !== undefined ? e.cause : e;
+  return { code: String(inner?.code ?? ''), message: String(inner?.message ?? err) };
+}
+/** SQLSTATE classes of errors caused by the data itself (22 data exception, 23 constraint). */
+const dataError = (err: unknown) => /^2[23]/.test(dbError(err).code);
+/** Deadlock or serialization failure between concurrent batches: running it again succeeds. */
+const retryable = (err: unknown) => /^40(001|P01)$/.test(dbError(err).code);
+
+/**
+ * Collects the messages of all connections that arrive while earlier batches are being written (and
+ * those of the same event-loop turn) and stores each batch in one transaction: one multi-row insert,
+ * rollups and latest values set-based. Each message's promise resolves only after the commit — QoS 1
+ * acks wait for it. With PostgreSQL two batches are written at once, so that one batch's JavaScript
+ * work (validation, acks, re-publication) overlaps the other's database work. A batch that fails as a
+ * whole on its data is retried in halves down to single messages, so one poisonous message (e.g. JSON
+ * PostgreSQL refuses) is refused and counted without taking the others down with it.
+ */
 export class Batcher {
-  private queue: {
-    input: ObservationInput;
-    principal: Principal;
-    resolve: (o: Outcome) => void;
-    reject: (e: unknown) => void;
-  }[] = [];
-  private running = false;
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  /** Batches written and messages in them (for tests and benchmarks). */
+  readonly stats = { batches: 0, messages: 0, largest: 0 };
   constructor(
     private readonly db: Db,
     private readonly hub: SensorHub,
-    private readonly maxBatch = 2000,
+    private readonly log: (msg: string, err?: unknown) => void,
+    private readonly concurrency = 1,
+    private readonly maxBatch = 5000,
   ) {}
 
   add(input: ObservationInput, principal: Principal): Promise<Outcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ input, principal, resolve, reject });
-      if (!this.running) void this.flush();
+      this.schedule();
     });
   }
 
-  private async flush() {
-    this.running = true;
-    while (this.queue.length) {
-      // Everything that arrived while the previous batch was being written goes into the next one.
-      const batch = this.queue.splice(0, this.maxBatch);
-      const groups = new Map<Principal, typeof batch>();
-      for (const item of batch) {
-        if (!groups.has(item.principal)) groups.set(item.principal, []);
-        groups.get(item.principal)!.push(item);
+  private schedule() {
+    if (this.scheduled || this.inFlight >= this.concurrency || !this.queue.length) return;
+    this.scheduled = true;
+    // After the current event-loop turn: the messages of all sockets read in it join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.inFlight < this.concurrency && this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        this.inFlight++;
+        void this.run(batch).finally(() => {
+          this.inFlight--;
+          this.schedule();
+        });
       }
-      for (const [principal, items] of groups) {
-        try {
-          const r = await this.db.transaction((tx) =>
-            ingestObservations(
-              tx as unknown as Db,
-              items.map((i) => i.input),
-              principal,
-            ),
-          );
-          await this.hub.published(r.created);
-          for (const [k, item] of items.entries()) {
-            const res = r.results[k]!;
-            item.resolve(res.ok ? res : { ok: false, message: res.message });
-          }
-        } catch (err) {
-          for (const item of items) item.reject(err);
+    });
+  }
+
+  private async run(batch: Pending[]) {
+    this.stats.batches++;
+    this.stats.messages += batch.length;
+    this.stats.largest = Math.max(this.stats.largest, batch.length);
+    await this.store(batch);
+  }
+
+  private async store(items: Pending[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.write(items);
+      } catch (err) {
+        if (retryable(err) && attempt < 5) continue;
+        if (items.length === 1 || !dataError(err)) {
+          for (const item of items) this.settleError(item, err);
+          return;
         }
+        // Halve: the half without the culprit is stored, the culprit is found in log2(n) steps.
+        const mid = items.length >> 1;
+        await this.store(items.slice(0, mid));
+        await this.store(items.slice(mid));
+        return;
       }
     }
-    this.running = false;
+  }
+
+  private async write(items: Pending[]) {
+    const r = await this.db.transaction((tx) =>
+      ingestObservations(
+        tx as unknown as Db,
+        items.map((i) => i.input),
+        items.map((i) => i.principal),
+      ),
+    );
+    for (const [k, item] of items.entries()) {
+      const res = r.results[k]!;
+      item.resolve(res.ok ? res : { ok: false, message: res.message });
+    }
+    // After the acks: subscribers and dashboards learn of the new observations.
+    this.hub.published(r.created).catch((err) => this.log('publishing observations failed', err));
+  }
+
+  private settleError(item: Pending, err: unknown) {
+    if (!dataError(err)) return item.reject(err);
+    // The message itself cannot be stored: refuse and count it (resending would not help).
+    const message = `Nicht speicherbar: ${dbError(err).message}`;
+    countRejections(this.db, [
+      { ds: item.input.datastreamId, reason: 'invalid', count: 1, detail: message },
+    ]).then(() => item.resolve({ ok: false, message }), item.reject);
   }
 }
 
-/** Principals are cached per key so that batches group by identity. */
+/** Principals are cached per key (the lookup itself too, so a burst of connects asks once). */
 class Principals {
-  private cache = new Map<string, { p: Principal | undefined; at: number }>();
+  private cache = new Map<string, { p: Promise<Principal | undefined>; at: number }>();
   constructor(private readonly db: Db) {}
-  async of(key: string): Promise<Principal | undefined> {
+  of(key: string): Promise<Principal | undefined> {
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < 60_000) return hit.p;
-    const p = await principalForKey(this.db, key);
+    const p = principalForKey(this.db, key);
     this.cache.set(key, { p, at: Date.now() });
+    p.catch(() => this.cache.delete(key));
     return p;
   }
 }
 
 export interface MqttHandle {
   address(): AddressInfo | undefined;
+  /** How ingest batched the messages so far. */
+  stats: Batcher['stats'];
   close(): Promise<void>;
 }
 
@@ -142,11 +209,13 @@ export async function startEmbeddedBroker(opts: {
   port: number;
   host?: string;
   base: string;
+  /** Batches written at once (PostgreSQL: 2; PGlite has one connection: 1). */
+  concurrency?: number;
   log: (msg: string, err?: unknown) => void;
 }): Promise<MqttHandle> {
   const { Aedes } = await import('aedes');
   const broker = await Aedes.createBroker({ drainTimeout: 30_000 });
-  const batcher = new Batcher(opts.db, opts.hub);
+  const batcher = new Batcher(opts.db, opts.hub, opts.log, opts.concurrency);
   const principals = new Principals(opts.db);
   const clientPrincipal = new WeakMap<object, Principal>();
 
@@ -166,13 +235,22 @@ export async function startEmbeddedBroker(opts: {
     );
   };
   broker.authorizeSubscribe = (_client, sub, done) => done(null, SUBSCRIBABLE.test(sub.topic) ? sub : null);
+  // After the PUBACK aedes routes the (re-topicked) raw message like any other publication: offline
+  // queues, matching, 'publish' events. It is stored already and goes to nobody — skip all that.
+  // (aedes calls publish(packet, client, done) internally; its typings only know (packet, done).)
+  const publish = broker.publish.bind(broker) as (...args: unknown[]) => void;
+  broker.publish = ((packet: { topic: string }, ...rest: unknown[]) => {
+    if (packet.topic !== INGESTED) return publish(packet, ...rest);
+    const done = rest.findLast((a) => typeof a === 'function') as (() => void) | undefined;
+    done?.();
+  }) as typeof broker.publish;
   broker.authorizePublish = (client, packet, done) => {
     const principal = client ? clientPrincipal.get(client) : undefined;
     if (!principal) return done(new Error('Veröffentlichen nur mit API-Schlüssel'));
     const drop = () => {
       // Stored (or refused and counted): the raw message itself goes to nobody; the created
       // Observation is published by the hub like any other.
-      packet.topic = '$SYS/stadtplattform/ingested';
+      packet.topic = INGESTED;
       packet.retain = false;
       done(null);
     };
@@ -194,7 +272,21 @@ export async function startEmbeddedBroker(opts: {
     });
   };
 
+  // Connected clients with a subscription: without any, created Observations need no MQTT message.
+  const subscribers = new Map<object, Set<string>>();
+  broker.on('subscribe', (subs, client) => {
+    // Refused subscriptions come with qos 128.
+    const granted = subs.filter((s) => (s.qos as number) !== 128).map((s) => s.topic);
+    if (granted.length) subscribers.set(client, new Set([...(subscribers.get(client) ?? []), ...granted]));
+  });
+  broker.on('unsubscribe', (topics, client) => {
+    const mine = subscribers.get(client);
+    for (const t of topics) mine?.delete(t);
+    if (mine && !mine.size) subscribers.delete(client);
+  });
+  broker.on('clientDisconnect', (client) => subscribers.delete(client));
   const onCreated = (created: CreatedObservation[]) => {
+    if (!subscribers.size) return;
     for (const o of created) {
       const payload = Buffer.from(JSON.stringify(observationJson(o, opts.base)));
       for (const topic of topicsOf(o)) {
@@ -217,6 +309,7 @@ export async function startEmbeddedBroker(opts: {
   }
   return {
     address: () => server.address() as AddressInfo,
+    stats: batcher.stats,
     async close() {
       opts.hub.off('created', onCreated);
       await new Promise<void>((resolve) => broker.close(() => resolve()));
@@ -242,10 +335,12 @@ export async function connectExternalBroker(opts: {
   /** How long the broker keeps the session (and unacknowledged messages) of a stopped instance. */
   sessionExpirySeconds?: number | undefined;
   connections?: number;
+  /** Batches written at once (PostgreSQL: 2; PGlite has one connection: 1). */
+  concurrency?: number;
   log: (msg: string, err?: unknown) => void;
 }): Promise<MqttHandle> {
   const { connectAsync } = await import('mqtt');
-  const batcher = new Batcher(opts.db, opts.hub);
+  const batcher = new Batcher(opts.db, opts.hub, opts.log, opts.concurrency);
   const principal: Principal = { cities: 'all' };
   const group = opts.group ?? 'stadtplattform';
   const baseId = opts.clientId ?? `stadtplattform-${hostname()}`;
@@ -312,6 +407,7 @@ export async function connectExternalBroker(opts: {
   opts.hub.on('created', onCreated);
   return {
     address: () => undefined,
+    stats: batcher.stats,
     async close() {
       opts.hub.off('created', onCreated);
       await Promise.all(clients.map((c) => c.endAsync()));

@@ -7,10 +7,10 @@ import type { AggregateRow, DatastreamInfo, LatestValue } from './service.ts';
 export const L = (ctx: PageContext, de: string, en: string) => (ctx.locale === 'en' ? en : de);
 export const dashboardPath = (ctx: PageContext) => `/${ctx.city!.slug}/stadtdaten`;
 
-export const dateTime = (ctx: PageContext, d: Date | string) =>
+export const dateTime = (ctx: PageContext, d: Date | string, withTime = true) =>
   new Intl.DateTimeFormat(ctx.locale === 'en' ? 'en-GB' : 'de-DE', {
     dateStyle: 'medium',
-    timeStyle: 'short',
+    ...(withTime ? { timeStyle: 'short' as const } : {}),
     timeZone: 'Europe/Berlin',
   }).format(new Date(d));
 
@@ -260,8 +260,12 @@ export function DatastreamPage(props: {
   latest: LatestValue | undefined;
   rows: AggregateRow[];
   days: number;
+  /** Hourly values, or daily ones (Berlin calendar days) for long periods. */
+  bucket: 'hour' | 'day';
 }) {
   const { ctx, ds, rows, days } = props;
+  const daily = props.bucket === 'day';
+  const what = daily ? L(ctx, 'Tageswerte', 'Daily values') : L(ctx, 'Stundenwerte', 'Hourly values');
   const unit = ds.unit.symbol ?? '';
   const base = dashboardPath(ctx);
   const fmt = (n: number) => formatValue(ctx.locale, Math.round(n * 10) / 10);
@@ -314,16 +318,22 @@ export function DatastreamPage(props: {
       </dl>
       <nav aria-label={L(ctx, 'Zeitraum', 'Period')} class="sp-periods">
         <ul>
-          {[1, 7, 30].map((d) => (
+          {[1, 7, 30, 365].map((d) => (
             <li key={d}>
               <a href={ctx.href(`${base}/${ds.id}?tage=${d}`)} aria-current={d === days ? 'page' : undefined}>
-                {d === 1 ? L(ctx, '24 Stunden', '24 hours') : L(ctx, `${d} Tage`, `${d} days`)}
+                {d === 1
+                  ? L(ctx, '24 Stunden', '24 hours')
+                  : d === 365
+                    ? L(ctx, '1 Jahr', '1 year')
+                    : L(ctx, `${d} Tage`, `${d} days`)}
               </a>
             </li>
           ))}
         </ul>
       </nav>
-      <h2 id="sp-chart-h">{L(ctx, 'Verlauf (Stundenwerte)', 'Trend (hourly values)')}</h2>
+      <h2 id="sp-chart-h">
+        {L(ctx, 'Verlauf', 'Trend')} ({what})
+      </h2>
       <figure
         class="sp-chart"
         data-chart={JSON.stringify({
@@ -352,14 +362,14 @@ export function DatastreamPage(props: {
       {rows.length === 0 ? (
         <p>{L(ctx, 'In diesem Zeitraum gibt es keine Messwerte.', 'There are no values in this period.')}</p>
       ) : (
-        <TableWrap label={L(ctx, 'Stundenwerte', 'Hourly values')}>
+        <TableWrap label={what}>
           <table class="sp-table">
             <caption>
-              {L(ctx, `Stundenwerte in ${unit}, neueste zuerst`, `Hourly values in ${unit}, newest first`)}
+              {what} {L(ctx, `in ${unit}, neueste zuerst`, `in ${unit}, newest first`)}
             </caption>
             <thead>
               <tr>
-                <th scope="col">{L(ctx, 'Stunde ab', 'Hour from')}</th>
+                <th scope="col">{daily ? L(ctx, 'Tag', 'Day') : L(ctx, 'Stunde ab', 'Hour from')}</th>
                 <th scope="col">{L(ctx, 'Mittel', 'Mean')}</th>
                 <th scope="col">{L(ctx, 'Minimum', 'Minimum')}</th>
                 <th scope="col">{L(ctx, 'Maximum', 'Maximum')}</th>
@@ -368,7 +378,7 @@ export function DatastreamPage(props: {
             <tbody>
               {[...rows].reverse().map((r) => (
                 <tr key={String(r.t)}>
-                  <th scope="row">{dateTime(ctx, r.t)}</th>
+                  <th scope="row">{dateTime(ctx, r.t, !daily)}</th>
                   <td>{fmt(r.avg)}</td>
                   <td>{fmt(r.min)}</td>
                   <td>{fmt(r.max)}</td>

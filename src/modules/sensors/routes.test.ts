@@ -85,6 +85,14 @@ describe('Stadtdaten', () => {
     assert.match(res.body, /data-chart="/);
     assert.match(res.body, /<caption>Stundenwerte in °C/);
     assert.ok((res.body.match(/<th scope="row">/g) ?? []).length >= 24);
+    // A year is shown as Berlin calendar days from the daily rollup.
+    const year = await t.app.inject(`/aalen/stadtdaten/${ds.id}?tage=365`);
+    assert.equal(year.statusCode, 200);
+    assert.match(year.body, /<caption>Tageswerte in °C/);
+    assert.match(year.body, /aria-current="page"[^>]*>1 Jahr</);
+    const dayRows = year.body.match(/<th scope="row">\d{2}\.\d{2}\.\d{4}<\/th>/g) ?? [];
+    assert.ok(dayRows.length >= 1 && dayRows.length <= 366);
+    assert.equal((year.body.match(/<th scope="row">/g) ?? []).length, dayRows.length);
     const csv = await t.app.inject(`/aalen/stadtdaten/${ds.id}.csv?tage=1`);
     assert.equal(csv.statusCode, 200);
     assert.match(csv.headers['content-type'] as string, /text\/csv/);

@@ -180,12 +180,14 @@ export async function sensorRoutes(app: FastifyInstance, opts: { hub: SensorHub 
           .header('access-control-allow-origin', '*')
           .send(`${body}\n`);
       }
+      // A year as days (from the daily rollup), shorter periods as hours.
+      const bucket = days >= 365 ? 'day' : 'hour';
       const [ctx, rows, latest] = await Promise.all([
         request.pageContext(city),
-        aggregates(db, ds.id, 'hour', from, to),
+        aggregates(db, ds.id, bucket, from, to),
         latestValues(db, city.id).then((l) => l.find((v) => v.id === ds.id)),
       ]);
-      return reply.page(h(DatastreamPage, { ctx, ds, rows, latest, days }));
+      return reply.page(h(DatastreamPage, { ctx, ds, rows, latest, days, bucket }));
     },
   );
 

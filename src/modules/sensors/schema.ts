@@ -1,11 +1,12 @@
 /**
- * Drizzle table definitions of the urban data platform. The SQL migration 0010_sensors.sql is the
- * source of truth; schema.test.ts in this folder keeps both equal.
+ * Drizzle table definitions of the urban data platform. The SQL migrations 0010_sensors.sql and
+ * 0019_sensors_daily.sql are the source of truth; schema.test.ts in this folder keeps both equal.
  */
 import {
   bigint,
   boolean,
   customType,
+  date,
   doublePrecision,
   integer,
   jsonb,
@@ -137,6 +138,19 @@ export const staHourly = pgTable(
     max: doublePrecision('max').notNull(),
   },
   (t) => [primaryKey({ columns: [t.datastreamId, t.hour] })],
+);
+
+export const staDaily = pgTable(
+  'sta_daily',
+  {
+    datastreamId: ref('datastream_id').notNull(),
+    day: date('day').notNull(),
+    n: integer('n').notNull(),
+    sum: doublePrecision('sum').notNull(),
+    min: doublePrecision('min').notNull(),
+    max: doublePrecision('max').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datastreamId, t.day] })],
 );
 
 export const staLatest = pgTable('sta_latest', {

@@ -4,6 +4,7 @@
  * listDatastreams). The only file other modules may import.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
 import { type Db, one, rows, sql } from '../../platform/db/index.ts';
 
 export const OBSERVATION_TYPES = {
@@ -170,13 +171,7 @@ export function resultTypeError(type: string, result: unknown): string | undefin
 }
 
 /** The FeatureOfInterest of a Thing's Location, created on first use (SensorThings default). */
-async function foiForThing(db: Db, thingId: number): Promise<number | undefined> {
-  const found = await one<{ id: number }>(
-    db,
-    sql`SELECT f.id FROM sta_thing_locations tl JOIN sta_features_of_interest f ON f.location_id = tl.location_id
-        WHERE tl.thing_id = ${thingId} ORDER BY tl.location_id LIMIT 1`,
-  );
-  if (found) return Number(found.id);
+async function createFoiForThing(db: Db, thingId: number): Promise<number | undefined> {
   const created = await one<{ id: number }>(
     db,
     sql`INSERT INTO sta_features_of_interest (name, description, encoding_type, feature, geom, location_id)
@@ -189,33 +184,58 @@ async function foiForThing(db: Db, thingId: number): Promise<number | undefined>
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
+/** The Berlin calendar day of an instant, as SQL (the daily rollup's key). */
+const BERLIN_DAY = sql.raw(`(phenomenon_time AT TIME ZONE 'Europe/Berlin')::date`);
+const UTC_HOUR = sql.raw(
+  `date_bin('1 hour'::interval, phenomenon_time, '2000-01-01T00:00:00Z'::timestamptz)`,
+);
+
+/** Adds the numeric results of the inserted rows (CTE ins) to a rollup, one upsert per key. */
+const addToRollup = (table: string, key: string, keyExpr: SQL) => {
+  const [t, k] = [sql.raw(table), sql.raw(key)];
+  return sql`INSERT INTO ${t} (datastream_id, ${k}, n, sum, min, max)
+    SELECT datastream_id, ${keyExpr}, count(*), sum(result_number), min(result_number), max(result_number)
+    FROM ins WHERE result_number IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (datastream_id, ${k}) DO UPDATE SET n = ${t}.n + EXCLUDED.n, sum = ${t}.sum + EXCLUDED.sum,
+      min = LEAST(${t}.min, EXCLUDED.min), max = GREATEST(${t}.max, EXCLUDED.max)`;
+};
+
 /**
- * Validates and stores a batch of observations in one transaction: one multi-row INSERT, one update
- * of the datastreams' time ranges, one upsert of the latest values, one upsert of rejection counts.
+ * Validates and stores a batch of observations: one query for the datastreams (with their
+ * FeatureOfInterest), then a single statement that inserts the rows and, set-based from what it
+ * inserted, maintains the datastreams' time ranges, the latest values and the hourly and daily
+ * rollups; one upsert of rejection counts. principal may be one per input (MQTT batches mix devices).
  */
 export async function ingestObservations(
   db: Db,
   inputs: ObservationInput[],
-  principal: Principal,
+  principal: Principal | readonly Principal[],
   now = new Date(),
 ): Promise<IngestResult> {
   const ids = [...new Set(inputs.map((i) => i.datastreamId).filter((n) => Number.isSafeInteger(n)))];
   const metas = new Map(
     (
-      await rows<DsMeta>(
+      await rows<DsMeta & { foi: string | number | null }>(
         db,
-        sql`SELECT id, city_id, thing_id, observation_type FROM sta_datastreams
-            WHERE id = ANY(${sql.param(ids.length ? ids : [-1])}::bigint[])`,
+        sql`SELECT d.id, d.city_id, d.thing_id, d.observation_type,
+              (SELECT f.id FROM sta_thing_locations tl JOIN sta_features_of_interest f ON f.location_id = tl.location_id
+               WHERE tl.thing_id = d.thing_id ORDER BY tl.location_id LIMIT 1) AS foi
+            FROM sta_datastreams d WHERE d.id = ANY(${sql.param(ids.length ? ids : [-1])}::bigint[])`,
       )
-    ).map((m) => [Number(m.id), { ...m, id: Number(m.id), thing_id: Number(m.thing_id) }]),
+    ).map((m) => [
+      Number(m.id),
+      { ...m, id: Number(m.id), thing_id: Number(m.thing_id), foi: m.foi === null ? null : Number(m.foi) },
+    ]),
   );
   const results: IngestResult['results'] = [];
   const valid: {
     index: number;
     input: ObservationInput;
     start: Date;
+    startIso: string;
     end: Date | null;
     resultTime: Date | null;
+    foi: number | null;
   }[] = [];
   const rejections = new Map<string, RejectionCount>();
   const reject = (ds: number, reason: RejectReason, message: string) => {
@@ -226,6 +246,7 @@ export async function ingestObservations(
     rejections.set(key, r);
   };
   const limit = now.getTime() + FUTURE_TOLERANCE_MS;
+  const principalOf = (i: number) => (Array.isArray(principal) ? principal[i]! : (principal as Principal));
   for (const [index, input] of inputs.entries()) {
     const ds = Number.isSafeInteger(input.datastreamId) ? input.datastreamId : -1;
     const meta = metas.get(ds);
@@ -233,7 +254,7 @@ export async function ingestObservations(
       reject(ds, 'unknown_datastream', `Datastream ${input.datastreamId} gibt es nicht`);
       continue;
     }
-    if (!mayWrite(principal, meta.city_id)) {
+    if (!mayWrite(principalOf(index), meta.city_id)) {
       reject(ds, 'forbidden', 'Keine Schreibrechte für diesen Datastream');
       continue;
     }
@@ -254,49 +275,89 @@ export async function ingestObservations(
       continue;
     }
     results.push(undefined as never);
-    valid.push({ index, input, start: time.start, end: time.end, resultTime: resultTime?.start ?? null });
+    valid.push({
+      index,
+      input,
+      start: time.start,
+      startIso: time.start.toISOString(),
+      end: time.end,
+      resultTime: resultTime?.start ?? null,
+      foi: input.featureOfInterestId ?? meta.foi,
+    });
   }
 
-  // Observations without a FeatureOfInterest get their Thing's Location as one.
-  const foiByThing = new Map<number, number | undefined>();
-  for (const v of valid) {
-    if (v.input.featureOfInterestId !== undefined) continue;
-    const thing = metas.get(v.input.datastreamId)!.thing_id;
-    if (!foiByThing.has(thing)) foiByThing.set(thing, await foiForThing(db, thing));
-  }
-
+  // Observations without a FeatureOfInterest get their Thing's Location as one (created once).
   const created: CreatedObservation[] = [];
+  for (const v of valid) {
+    if (v.foi !== null) continue;
+    const meta = metas.get(v.input.datastreamId)!;
+    if (meta.foi === null) meta.foi = (await createFoiForThing(db, meta.thing_id)) ?? null;
+    v.foi = meta.foi;
+  }
   if (valid.length) {
-    const col = <T>(f: (v: (typeof valid)[number]) => T) => sql.param(valid.map(f));
-    const inserted = await rows<{ id: string | number }>(
+    const validTime = (v: (typeof valid)[number]) =>
+      v.input.validTime ? parseTime(v.input.validTime) : undefined;
+    const columns: [string, string, (v: (typeof valid)[number]) => unknown][] = [
+      ['datastream_id', 'bigint', (v) => v.input.datastreamId],
+      ['phenomenon_time', 'timestamptz', (v) => v.startIso],
+      ['phenomenon_time_end', 'timestamptz', (v) => v.end?.toISOString() ?? null],
+      ['result_time', 'timestamptz', (v) => v.resultTime?.toISOString() ?? null],
+      ['result_number', 'float8', (v) => (typeof v.input.result === 'number' ? v.input.result : null)],
+      ['result_json', 'jsonb', (v) => (typeof v.input.result === 'number' ? null : json(v.input.result))],
+      ['result_quality', 'jsonb', (v) => json(v.input.resultQuality)],
+      ['valid_time_start', 'timestamptz', (v) => validTime(v)?.start.toISOString() ?? null],
+      ['valid_time_end', 'timestamptz', (v) => validTime(v)?.end?.toISOString() ?? null],
+      ['parameters', 'jsonb', (v) => json(v.input.parameters)],
+      ['feature_of_interest_id', 'bigint', (v) => v.foi],
+    ];
+    // Columns that are NULL in every row are left out: less to encode and to parse (MQTT batches
+    // typically carry time and result only).
+    const used = columns
+      .map(([name, type, f]) => ({ name, type, values: valid.map(f) }))
+      .filter((c) => c.values.some((x) => x !== null));
+    const inserted = await one<{ ids: string }>(
       db,
-      sql`INSERT INTO sta_observations (datastream_id, phenomenon_time, phenomenon_time_end, result_time,
-            result_number, result_json, result_quality, valid_time_start, valid_time_end, parameters,
-            feature_of_interest_id)
-          SELECT * FROM unnest(
-            ${col((v) => v.input.datastreamId)}::bigint[],
-            ${col((v) => v.start.toISOString())}::timestamptz[],
-            ${col((v) => v.end?.toISOString() ?? null)}::timestamptz[],
-            ${col((v) => v.resultTime?.toISOString() ?? null)}::timestamptz[],
-            ${col((v) => (typeof v.input.result === 'number' ? v.input.result : null))}::float8[],
-            ${col((v) => (typeof v.input.result === 'number' ? null : json(v.input.result)))}::jsonb[],
-            ${col((v) => json(v.input.resultQuality))}::jsonb[],
-            ${col((v) => (v.input.validTime ? parseTime(v.input.validTime)?.start.toISOString() : null) ?? null)}::timestamptz[],
-            ${col((v) => (v.input.validTime ? parseTime(v.input.validTime)?.end?.toISOString() : null) ?? null)}::timestamptz[],
-            ${col((v) => json(v.input.parameters))}::jsonb[],
-            ${col(
-              (v) =>
-                v.input.featureOfInterestId ??
-                foiByThing.get(metas.get(v.input.datastreamId)!.thing_id) ??
-                null,
-            )}::bigint[])
-          RETURNING id`,
+      sql`WITH ins AS (
+            INSERT INTO sta_observations (${sql.raw(used.map((c) => c.name).join(', '))})
+            SELECT * FROM unnest(${sql.join(
+              used.map((c) => sql`${sql.param(c.values)}::${sql.raw(c.type)}[]`),
+              sql`, `,
+            )})
+            RETURNING id, datastream_id, phenomenon_time, phenomenon_time_end, result_time, result_number, result_json
+          ),
+          spans AS (
+            UPDATE sta_datastreams d SET
+              phenomenon_time_start = LEAST(d.phenomenon_time_start, s.mn),
+              phenomenon_time_end = GREATEST(d.phenomenon_time_end, s.mx),
+              result_time_start = LEAST(d.result_time_start, s.rmn),
+              result_time_end = GREATEST(d.result_time_end, s.rmx)
+            FROM (SELECT datastream_id, min(phenomenon_time) AS mn,
+                    max(coalesce(phenomenon_time_end, phenomenon_time)) AS mx,
+                    min(result_time) AS rmn, max(result_time) AS rmx
+                  FROM ins GROUP BY datastream_id) s
+            WHERE d.id = s.datastream_id
+          ),
+          latest AS (
+            INSERT INTO sta_latest (datastream_id, observation_id, phenomenon_time, result_number, result_json)
+            SELECT DISTINCT ON (datastream_id) datastream_id, id, phenomenon_time, result_number, result_json
+            FROM ins ORDER BY datastream_id, phenomenon_time DESC, id DESC
+            ON CONFLICT (datastream_id) DO UPDATE SET observation_id = EXCLUDED.observation_id,
+              phenomenon_time = EXCLUDED.phenomenon_time, result_number = EXCLUDED.result_number,
+              result_json = EXCLUDED.result_json
+            WHERE sta_latest.phenomenon_time <= EXCLUDED.phenomenon_time
+          ),
+          hourly AS (${addToRollup('sta_hourly', 'hour', UTC_HOUR)}),
+          daily AS (${addToRollup('sta_daily', 'day', BERLIN_DAY)})
+          -- Identity values are drawn in row order: sorted ids map back onto the inputs. One text
+          -- instead of a row per observation.
+          SELECT string_agg(id::text, ',' ORDER BY id) AS ids FROM ins`,
     );
+    const newIds = inserted!.ids.split(',');
     for (const [i, v] of valid.entries()) {
       const obs: CreatedObservation = {
-        id: Number(inserted[i]!.id),
+        id: Number(newIds[i]),
         datastreamId: v.input.datastreamId,
-        phenomenonTime: v.start.toISOString(),
+        phenomenonTime: v.startIso,
         phenomenonTimeEnd: v.end?.toISOString() ?? null,
         resultTime: v.resultTime?.toISOString() ?? null,
         result: v.input.result,
@@ -307,106 +368,40 @@ export async function ingestObservations(
       created.push(obs);
       results[v.index] = { ok: true, observation: obs };
     }
-    // Per batch, not per row: time ranges and latest value of each datastream touched.
-    const span = new Map<
-      number,
-      { min: Date; max: Date; rmin: Date | null; rmax: Date | null; last: (typeof valid)[number] }
-    >();
-    for (const v of valid) {
-      const id = v.input.datastreamId;
-      const s = span.get(id);
-      const end = v.end ?? v.start;
-      if (!s) span.set(id, { min: v.start, max: end, rmin: v.resultTime, rmax: v.resultTime, last: v });
-      else {
-        if (v.start < s.min) s.min = v.start;
-        if (end > s.max) s.max = end;
-        if (v.resultTime && (!s.rmin || v.resultTime < s.rmin)) s.rmin = v.resultTime;
-        if (v.resultTime && (!s.rmax || v.resultTime > s.rmax)) s.rmax = v.resultTime;
-        if (v.start >= s.last.start) s.last = v;
-      }
-    }
-    const spans = [...span.entries()];
-    const sp = <T>(f: (e: (typeof spans)[number]) => T) => sql.param(spans.map(f));
-    await db.execute(sql`UPDATE sta_datastreams d SET
-        phenomenon_time_start = LEAST(d.phenomenon_time_start, s.mn),
-        phenomenon_time_end = GREATEST(d.phenomenon_time_end, s.mx),
-        result_time_start = LEAST(d.result_time_start, s.rmn),
-        result_time_end = GREATEST(d.result_time_end, s.rmx)
-      FROM unnest(${sp(([id]) => id)}::bigint[], ${sp(([, s]) => s.min.toISOString())}::timestamptz[],
-        ${sp(([, s]) => s.max.toISOString())}::timestamptz[], ${sp(([, s]) => s.rmin?.toISOString() ?? null)}::timestamptz[],
-        ${sp(([, s]) => s.rmax?.toISOString() ?? null)}::timestamptz[]) AS s(id, mn, mx, rmn, rmx)
-      WHERE d.id = s.id`);
-    const lastObs = spans.map(
-      ([, s]) => results[s.last.index] as { ok: true; observation: CreatedObservation },
-    );
-    const lo = <T>(f: (o: CreatedObservation) => T) => sql.param(lastObs.map((r) => f(r.observation)));
-    await db.execute(sql`INSERT INTO sta_latest (datastream_id, observation_id, phenomenon_time, result_number, result_json)
-      SELECT * FROM unnest(${lo((o) => o.datastreamId)}::bigint[], ${lo((o) => o.id)}::bigint[],
-        ${lo((o) => o.phenomenonTime)}::timestamptz[],
-        ${lo((o) => (typeof o.result === 'number' ? o.result : null))}::float8[],
-        ${lo((o) => (typeof o.result === 'number' ? null : json(o.result)))}::jsonb[])
-      ON CONFLICT (datastream_id) DO UPDATE SET observation_id = EXCLUDED.observation_id,
-        phenomenon_time = EXCLUDED.phenomenon_time, result_number = EXCLUDED.result_number,
-        result_json = EXCLUDED.result_json
-      WHERE sta_latest.phenomenon_time <= EXCLUDED.phenomenon_time`);
   }
-  if (created.length) await addToHourly(db, created);
   if (rejections.size) await countRejections(db, [...rejections.values()]);
   return { results, created, rejections: [...rejections.values()] };
 }
 
-const HOUR_MS = 3_600_000;
-
-/** Adds a batch's numeric results to the hourly rollup: one upsert per batch. */
-async function addToHourly(db: Db, created: CreatedObservation[]): Promise<void> {
-  const acc = new Map<
-    string,
-    { ds: number; hour: string; n: number; sum: number; min: number; max: number }
-  >();
-  for (const o of created) {
-    if (typeof o.result !== 'number') continue;
-    const hour = new Date(Math.floor(Date.parse(o.phenomenonTime) / HOUR_MS) * HOUR_MS).toISOString();
-    const key = `${o.datastreamId}|${hour}`;
-    const a = acc.get(key);
-    if (!a) acc.set(key, { ds: o.datastreamId, hour, n: 1, sum: o.result, min: o.result, max: o.result });
-    else {
-      a.n++;
-      a.sum += o.result;
-      if (o.result < a.min) a.min = o.result;
-      if (o.result > a.max) a.max = o.result;
-    }
-  }
-  if (!acc.size) return;
-  const list = [...acc.values()];
-  const p = <T>(f: (r: (typeof list)[number]) => T) => sql.param(list.map(f));
-  await db.execute(sql`INSERT INTO sta_hourly (datastream_id, hour, n, sum, min, max)
-    SELECT * FROM unnest(${p((r) => r.ds)}::bigint[], ${p((r) => r.hour)}::timestamptz[], ${p((r) => r.n)}::int[],
-      ${p((r) => r.sum)}::float8[], ${p((r) => r.min)}::float8[], ${p((r) => r.max)}::float8[])
-    ON CONFLICT (datastream_id, hour) DO UPDATE SET n = sta_hourly.n + EXCLUDED.n, sum = sta_hourly.sum + EXCLUDED.sum,
-      min = LEAST(sta_hourly.min, EXCLUDED.min), max = GREATEST(sta_hourly.max, EXCLUDED.max)`);
-}
-
 /**
- * Recomputes the rollup of a datastream from the observations, for the hours in [from, to) or all
- * (after an update or delete of observations, or a bulk COPY import that bypassed ingest).
+ * Recomputes the hourly and daily rollups of a datastream from its observations: the UTC hours and
+ * Berlin days that [from, to] touches, or all of them (after an update or delete of observations,
+ * or a bulk COPY import that bypassed ingest).
  */
-export async function rebuildHourly(db: Db, datastreamId: number, from?: Date, to?: Date): Promise<void> {
-  const range =
-    from && to
-      ? sql`AND phenomenon_time >= ${new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz
-          AND phenomenon_time < ${new Date(Math.ceil((to.getTime() + 1) / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz`
-      : sql``;
-  const hourRange =
-    from && to
-      ? sql`AND hour >= ${new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz
-          AND hour < ${new Date(Math.ceil((to.getTime() + 1) / HOUR_MS) * HOUR_MS).toISOString()}::timestamptz`
-      : sql``;
-  await db.execute(sql`DELETE FROM sta_hourly WHERE datastream_id = ${datastreamId} ${hourRange}`);
-  await db.execute(sql`INSERT INTO sta_hourly (datastream_id, hour, n, sum, min, max)
-    SELECT datastream_id, date_bin('1 hour'::interval, phenomenon_time, '2000-01-01T00:00:00Z'::timestamptz),
-      count(*), sum(result_number), min(result_number), max(result_number)
-    FROM sta_observations WHERE datastream_id = ${datastreamId} AND result_number IS NOT NULL ${range}
-    GROUP BY 1, 2`);
+export async function rebuildRollups(db: Db, datastreamId: number, from?: Date, to?: Date): Promise<void> {
+  const f = from?.toISOString() ?? null;
+  const t = to?.toISOString() ?? null;
+  // Whole Berlin days around the range: they also cover every UTC hour in it (offsets are whole hours).
+  const d0 = sql`(${f}::timestamptz AT TIME ZONE 'Europe/Berlin')::date`;
+  const d1 = sql`(${t}::timestamptz AT TIME ZONE 'Europe/Berlin')::date + 1`;
+  const inDays = (col: SQL) =>
+    sql`(${f}::timestamptz IS NULL OR (${col} >= (${d0})::timestamp AT TIME ZONE 'Europe/Berlin'
+      AND ${col} < (${d1})::timestamp AT TIME ZONE 'Europe/Berlin'))`;
+  await db.execute(
+    sql`DELETE FROM sta_hourly WHERE datastream_id = ${datastreamId} AND ${inDays(sql`hour`)}`,
+  );
+  await db.execute(sql`DELETE FROM sta_daily WHERE datastream_id = ${datastreamId}
+    AND (${f}::timestamptz IS NULL OR (day >= ${d0} AND day < ${d1}))`);
+  for (const [table, key] of [
+    [sql`sta_hourly (datastream_id, hour`, UTC_HOUR],
+    [sql`sta_daily (datastream_id, day`, BERLIN_DAY],
+  ] as const) {
+    await db.execute(sql`INSERT INTO ${table}, n, sum, min, max)
+      SELECT datastream_id, ${key}, count(*), sum(result_number), min(result_number), max(result_number)
+      FROM sta_observations WHERE datastream_id = ${datastreamId} AND result_number IS NOT NULL
+        AND ${inDays(sql`phenomenon_time`)}
+      GROUP BY 1, 2`);
+  }
 }
 
 export async function countRejections(db: Db, list: RejectionCount[]): Promise<void> {
@@ -568,9 +563,10 @@ export interface AggregateRow {
 }
 
 /**
- * min/max/avg per bucket, in SQL. 10-minute buckets come from the observations (index range scan);
- * hours and days from the hourly rollup. Days follow the Berlin calendar (23 or 25 hours at the clock
- * changes); every UTC hour lies within one Berlin day, the offsets being whole hours.
+ * min/max/avg per bucket, in SQL. 10-minute buckets come from the observations (index range scan),
+ * hours from the hourly rollup, days from the daily one (at most 366 rows a year). Days follow the
+ * Berlin calendar (23 or 25 hours at the clock changes); every UTC hour lies within one Berlin day, the
+ * offsets being whole hours, so a day cut by the range is summed from its hours.
  */
 export async function aggregates(
   db: Db,
@@ -590,14 +586,41 @@ export async function aggregates(
           GROUP BY 1 ORDER BY 1`,
     );
   }
-  const t = bucket === 'hour' ? sql`hour` : sql`date_trunc('day', hour, 'Europe/Berlin')`;
-  // The rollup is per whole hour: the range is taken at hour boundaries.
+  const f = from.toISOString();
+  const t = to.toISOString();
+  // The rollups are per whole hour: the range is taken at hour boundaries.
+  if (bucket === 'hour') {
+    return rows<AggregateRow>(
+      db,
+      sql`SELECT hour AS t, min, max, sum / n AS avg, n FROM sta_hourly WHERE datastream_id = ${datastreamId}
+            AND hour >= date_trunc('hour', ${f}::timestamptz) AND hour < ${t}::timestamptz
+          ORDER BY hour`,
+    );
+  }
+  // Days wholly inside the range come from the daily rollup, the cut days at its ends from hours.
   return rows<AggregateRow>(
     db,
-    sql`SELECT ${t} AS t, min(min) AS min, max(max) AS max, sum(sum) / sum(n) AS avg, sum(n)::int AS n
-        FROM sta_hourly WHERE datastream_id = ${datastreamId}
-          AND hour >= date_trunc('hour', ${from.toISOString()}::timestamptz) AND hour < ${to.toISOString()}::timestamptz
-        GROUP BY 1 ORDER BY 1`,
+    sql`WITH r AS (
+          SELECT date_trunc('hour', ${f}::timestamptz) AS f, ${t}::timestamptz AS t,
+            (date_trunc('hour', ${f}::timestamptz) - interval '1 microsecond') AT TIME ZONE 'Europe/Berlin' AS fl
+        ), d AS (
+          SELECT f, t, fl::date + 1 AS d0, (t AT TIME ZONE 'Europe/Berlin')::date AS d1 FROM r
+        ), d2 AS (
+          -- Hours before the first whole day [f, cut0) and after the last one [cut1, t): two index ranges.
+          SELECT f, t, d0, d1,
+            CASE WHEN d0 < d1 THEN d0::timestamp AT TIME ZONE 'Europe/Berlin' ELSE t END AS cut0,
+            CASE WHEN d0 < d1 THEN d1::timestamp AT TIME ZONE 'Europe/Berlin' ELSE t END AS cut1 FROM d
+        )
+        SELECT t, min(min) AS min, max(max) AS max, sum(sum) / sum(n) AS avg, sum(n)::int AS n FROM (
+          SELECT day::timestamp AT TIME ZONE 'Europe/Berlin' AS t, n, sum, min, max
+          FROM sta_daily, d2 WHERE datastream_id = ${datastreamId} AND day >= d2.d0 AND day < d2.d1
+          UNION ALL
+          SELECT date_trunc('day', hour, 'Europe/Berlin'), n, sum, min, max
+          FROM sta_hourly, d2 WHERE datastream_id = ${datastreamId} AND hour >= d2.f AND hour < d2.cut0
+          UNION ALL
+          SELECT date_trunc('day', hour, 'Europe/Berlin'), n, sum, min, max
+          FROM sta_hourly, d2 WHERE datastream_id = ${datastreamId} AND hour >= d2.cut1 AND hour < d2.t
+        ) x GROUP BY t ORDER BY t`,
   );
 }
 

@@ -31,6 +31,8 @@ const OPTIONS = new Set([
 ]);
 
 export interface ReadOptions {
+  /** $resultFormat=dataArray: Observations grouped per Datastream as rows of components. */
+  dataArray: boolean;
   filter?: Expr | undefined;
   orderby: OrderItem[];
   top: number;
@@ -58,7 +60,7 @@ function intOption(raw: RawOptions, name: string, fallback: number, max?: number
   return max !== undefined ? Math.min(n, max) : n;
 }
 
-export function parseOptions(def: EntityDef, raw: RawOptions): ReadOptions {
+export function parseOptions(def: EntityDef, raw: RawOptions, allowDataArray = false): ReadOptions {
   for (const key of Object.keys(raw)) {
     if (key.startsWith('$') && !OPTIONS.has(key))
       throw new QueryError(`Unbekannte Option ${key}`, undefined, key);
@@ -91,10 +93,20 @@ export function parseOptions(def: EntityDef, raw: RawOptions): ReadOptions {
       map = opts.expand;
     }
   }
-  // Reading in the dataArray format is not offered (creating with it is): say so instead of ignoring it.
-  if (raw.$resultFormat !== undefined)
-    throw new QueryError('$resultFormat wird beim Lesen nicht unterstützt', undefined, '$resultFormat');
+  // The dataArray format (STA 1.1, 14.3) exists for Observation collections only, without $expand.
+  const dataArray = raw.$resultFormat === 'dataArray';
+  if (raw.$resultFormat !== undefined && (!dataArray || !allowDataArray))
+    throw new QueryError(
+      '$resultFormat=dataArray gibt es nur für Sammlungen von Observations',
+      undefined,
+      '$resultFormat',
+    );
+  if (dataArray && expand.size)
+    throw new QueryError('$expand und $resultFormat=dataArray schließen sich aus', undefined, '$expand');
+  if (dataArray && select?.some((s) => def.navs[s]))
+    throw new QueryError('$resultFormat=dataArray: $select nur mit Eigenschaften', undefined, '$select');
   return {
+    dataArray,
     filter: raw.$filter !== undefined ? parseFilter(raw.$filter) : undefined,
     orderby: raw.$orderby !== undefined ? parseOrderby(raw.$orderby) : [],
     top: intOption(raw, '$top', DEFAULT_TOP, MAX_TOP),
@@ -110,6 +122,22 @@ export interface Ctx {
   db: Db;
   /** e.g. https://example.org/sta/v1.1 */
   base: string;
+  /**
+   * STA_COUNT_ESTIMATE_ABOVE: $count of the unfiltered Observations collection is the query planner's
+   * row estimate when that is above this many rows (FROST's ESTIMATE_LIMIT); otherwise exact.
+   */
+  countEstimateAbove?: number | undefined;
+}
+
+/** The planner's row estimate of a whole table: no scan, from the table's size and statistics. */
+async function plannedRows(db: Db, table: string): Promise<number> {
+  const plan = await one<{ 'QUERY PLAN': unknown }>(
+    db,
+    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${sql.raw(table)}`,
+  );
+  const json = plan!['QUERY PLAN'];
+  const parsed = (typeof json === 'string' ? JSON.parse(json) : json) as [{ Plan: { 'Plan Rows': number } }];
+  return Math.round(parsed[0].Plan['Plan Rows']);
 }
 
 type Row = Record<string, unknown> & { id: string | number };
@@ -159,6 +187,8 @@ function nextLink(path: string, raw: RawOptions, top: number, skip: number): str
 
 export interface Collection {
   '@iot.count'?: number;
+  /** The count is an estimate (not part of the body: sent as a header). */
+  estimated?: boolean;
   '@iot.nextLink'?: string;
   value: Record<string, unknown>[];
 }
@@ -181,27 +211,60 @@ export async function readCollection(
   path: string,
 ): Promise<Collection> {
   return withTranslation(async () => {
-    const opts = parseOptions(def, raw);
+    const opts = parseOptions(def, raw, def.set === 'Observations');
     const where = whereOf(def, cond, opts);
     const list = await rows<Row>(
       ctx.db,
-      sql`SELECT ${sql.raw(def.select)} FROM ${sql.raw(def.table)} t WHERE ${where}
+      sql`SELECT ${sql.raw(def.select)}${sql.raw(opts.dataArray ? ', t.datastream_id AS _ds' : '')}
+          FROM ${sql.raw(def.table)} t WHERE ${where}
           ORDER BY ${orderOf(def, opts)} LIMIT ${opts.top + 1} OFFSET ${opts.skip}`,
     );
     const more = list.length > opts.top;
     const page = list.slice(0, opts.top);
     const out: Collection = { value: [] };
     if (opts.count) {
-      const c = await one<{ n: number }>(
-        ctx.db,
-        sql`SELECT count(*)::int AS n FROM ${sql.raw(def.table)} t WHERE ${where}`,
-      );
-      out['@iot.count'] = c!.n;
+      const estimate =
+        ctx.countEstimateAbove !== undefined && def.set === 'Observations' && !cond && !opts.filter
+          ? await plannedRows(ctx.db, def.table)
+          : undefined;
+      if (estimate !== undefined && estimate > ctx.countEstimateAbove!) {
+        out['@iot.count'] = estimate;
+        out.estimated = true;
+      } else {
+        const c = await one<{ n: number }>(
+          ctx.db,
+          sql`SELECT count(*)::bigint AS n FROM ${sql.raw(def.table)} t WHERE ${where}`,
+        );
+        out['@iot.count'] = Number(c!.n);
+      }
     }
     if (more) out['@iot.nextLink'] = nextLink(path, raw, opts.top, opts.skip);
-    out.value = await render(ctx, def, page, opts);
+    out.value = opts.dataArray ? dataArrayOf(ctx, def, page, opts) : await render(ctx, def, page, opts);
     return out;
   });
+}
+
+/** Default components of the dataArray format: every property of an Observation (id first). */
+const DATA_ARRAY_COMPONENTS = Object.keys(ENTITIES.Observations.props);
+
+/** One entry per Datastream (in the order of first appearance), each with its rows of components. */
+function dataArrayOf(ctx: Ctx, def: EntityDef, page: Row[], opts: ReadOptions): Record<string, unknown>[] {
+  const components = opts.select ?? DATA_ARRAY_COMPONENTS;
+  const groups = new Map<number, unknown[][]>();
+  for (const row of page) {
+    const ds = Number(row._ds);
+    const props = def.format(row);
+    const values = components.map((c) => (c === 'id' ? Number(row.id) : (props[c] ?? null)));
+    const list = groups.get(ds);
+    if (list) list.push(values);
+    else groups.set(ds, [values]);
+  }
+  return [...groups].map(([ds, dataArray]) => ({
+    'Datastream@iot.navigationLink': `${ctx.base}/Datastreams(${ds})`,
+    components,
+    'dataArray@iot.count': dataArray.length,
+    dataArray,
+  }));
 }
 
 export async function readEntity(

@@ -15,7 +15,7 @@ import {
   type ObservationInput,
   type Principal,
   type RejectionCount,
-  rebuildHourly,
+  rebuildRollups,
   resultTypeError,
 } from './service.ts';
 
@@ -610,8 +610,8 @@ export class Writer {
         this.db,
         sql`SELECT phenomenon_time AS t FROM sta_observations WHERE id = ${id}`,
       );
-      await rebuildHourly(this.db, oldObservation.ds, oldObservation.time, oldObservation.time);
-      await rebuildHourly(this.db, oldObservation.ds, new Date(now!.t), new Date(now!.t));
+      await rebuildRollups(this.db, oldObservation.ds, oldObservation.time, oldObservation.time);
+      await rebuildRollups(this.db, oldObservation.ds, new Date(now!.t), new Date(now!.t));
       await recomputeLatest(this.db, oldObservation.ds);
     }
     if (set !== 'Observations') await this.log('update', set, id, cityId);
@@ -625,7 +625,7 @@ export class Writer {
         sql`DELETE FROM sta_observations WHERE id = ${id} RETURNING datastream_id AS ds, phenomenon_time AS t`,
       );
       await recomputeLatest(this.db, Number(r!.ds));
-      await rebuildHourly(this.db, Number(r!.ds), new Date(r!.t), new Date(r!.t));
+      await rebuildRollups(this.db, Number(r!.ds), new Date(r!.t), new Date(r!.t));
       return;
     }
     await this.db.execute(sql`DELETE FROM ${sql.raw(TABLE[set])} WHERE id = ${id}`);

@@ -120,7 +120,14 @@ export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) 
   const db = app.database.db;
   const { hub } = opts;
   const base = () => `${app.config.baseUrl}${STA_PREFIX}`;
-  const ctx = (): Ctx => ({ db, base: base() });
+  const ctx = (): Ctx => {
+    const estimateAbove = Number(process.env.STA_COUNT_ESTIMATE_ABOVE);
+    return {
+      db,
+      base: base(),
+      countEstimateAbove: Number.isFinite(estimateAbove) && estimateAbove > 0 ? estimateAbove : undefined,
+    };
+  };
 
   const pathOf = (request: FastifyRequest) =>
     decodeURIComponent(request.url.split('?')[0]!.slice(STA_PREFIX.length + 1));
@@ -174,8 +181,11 @@ export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) 
     const r = await resolvePath(db, path);
     reply.header('cache-control', 'no-cache');
     switch (r.kind) {
-      case 'collection':
-        return json(reply, 200, await readCollection(ctx(), r.def, r.cond, raw, `${base()}/${path}`));
+      case 'collection': {
+        const { estimated, ...c } = await readCollection(ctx(), r.def, r.cond, raw, `${base()}/${path}`);
+        if (estimated) reply.header('x-count-estimated', 'true');
+        return json(reply, 200, c);
+      }
       case 'entity':
         return json(reply, 200, await readEntity(ctx(), r.def, r.id, r.cond, raw));
       case 'property': {
@@ -189,7 +199,15 @@ export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) 
       case 'ref': {
         if (r.id !== undefined)
           return json(reply, 200, { '@iot.selfLink': `${base()}/${r.def.set}(${r.id})` });
-        const c = await readCollection(ctx(), r.def, r.cond, { ...raw, $select: 'id' }, `${base()}/${path}`);
+        if (raw.$resultFormat !== undefined) throw badRequest('$resultFormat passt nicht zu $ref');
+        const { estimated, ...c } = await readCollection(
+          ctx(),
+          r.def,
+          r.cond,
+          { ...raw, $select: 'id' },
+          `${base()}/${path}`,
+        );
+        if (estimated) reply.header('x-count-estimated', 'true');
         return json(reply, 200, {
           ...c,
           value: c.value.map((v) => ({ '@iot.selfLink': v['@iot.selfLink'] })),

@@ -1,6 +1,7 @@
 /**
  * Optional help for the report form: a click on the server-drawn map or the phone's position fills
- * the latitude/longitude fields. Without this script the fields and the address field still work.
+ * the latitude/longitude fields; Enter in the address field searches it. Without this script the
+ * fields and the address field still work.
  */
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -70,6 +71,15 @@ function init() {
     });
     slot.append(button, ' ', status);
   }
+
+  // Enter in the address field searches the address (without this script it sends the report).
+  const address = document.querySelector<HTMLInputElement>('#f-address');
+  const search = document.querySelector<HTMLButtonElement>('[data-address-search]');
+  address?.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter' || !search) return;
+    ev.preventDefault();
+    search.click();
+  });
 }
 
 init();
