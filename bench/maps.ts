@@ -5,15 +5,29 @@
  * 1. bbox query of a 100,000-feature layer at city zoom (1280 × 800 px viewport, z14) through the
  *    map's own path (featuresInBox: simplification, clustering), against the physical limit measured
  *    in the same run: the bare GiST index count of the same box.
- * 2. per tile (256 px at z14): the same, plus ST_AsMVT where PostGIS has protobuf support.
- * 3. CSV export of 1,000,000 rows through the streaming writer, heap sampled after every batch,
- *    against the limit of fetching the same pages without writing CSV.
- * Options: BENCH_FEATURES (100000), BENCH_EXPORT_ROWS (1000000), BENCH_RUNS (200).
+ * 2. per tile (256 px at z14): the same.
+ * 3. vector tiles (MVT) through the map's own path (layerTile: ST_AsMVT on PostgreSQL, SQL clip + the
+ *    JS encoder on PGlite; clusters above 4,000 features) for z10, z14 and z16 tiles over the city,
+ *    against the GiST count of the tile.
+ * 4. CSV export of 1,000,000 rows through the streaming writer, heap sampled after every batch,
+ *    against the limit of fetching the same pages without writing CSV: a map layer, and the
+ *    observations of one sensor datastream (keyset on phenomenon time and id, via the sensors service).
+ * Options: BENCH_FEATURES (100000), BENCH_EXPORT_ROWS (1000000), BENCH_RUNS (200),
+ *   BENCH_ONLY=tiles (only the vector tile measurement, after the layer is built),
+ *   BENCH_ONLY=observations (only the sensor export).
  */
 import { performance } from 'node:perf_hooks';
-import { type BBox, featuresInBox, listLayers, refreshCells } from '../src/modules/maps/service.ts';
+import {
+  type BBox,
+  featuresInBox,
+  layerTile,
+  listLayers,
+  refreshCells,
+} from '../src/modules/maps/service.ts';
 import { batches, csvChunks } from '../src/modules/opendata/export.ts';
-import { findDataset } from '../src/modules/opendata/service.ts';
+import { type Download, findDataset } from '../src/modules/opendata/service.ts';
+import { seedSensors } from '../src/modules/sensors/seed.ts';
+import { publicDatastreams } from '../src/modules/sensors/service.ts';
 import { connect, one, rows, sql } from '../src/platform/db/index.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { seedDemoRegion } from '../src/platform/tenancy/seed.ts';
@@ -22,6 +36,7 @@ import { getRegion, listCities } from '../src/platform/tenancy/service.ts';
 const FEATURES = Number(process.env.BENCH_FEATURES ?? 100_000);
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+const ONLY = process.env.BENCH_ONLY;
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -125,69 +140,108 @@ async function measure(label: string, z: number, wPx: number, hPx: number) {
   );
 }
 
-await measure('bbox, city zoom z14, 1280×800 px', 14, 1280, 800);
-await measure('tile z14 (256 px)', 14, 256, 256);
-await measure('tile z16 (256 px)', 16, 256, 256);
-
-try {
-  const [t] = await time(() =>
-    one(
-      db,
-      sql`SELECT length(ST_AsMVT(q, 'l')) FROM (SELECT id, ST_AsMVTGeom(ST_Transform(geom, 3857), ST_TileEnvelope(14, 8651, 5831)) AS geom
-          FROM map_features WHERE layer_id = ${layerId} AND geom && ST_Transform(ST_TileEnvelope(14, 8651, 5831), 4326)) q`,
-    ),
-  );
-  const mvt: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const [ti] = await time(() =>
-      one(
+/** Vector tiles of the layer at zoom z, at tiles spread over the city, against the GiST count of the tile. */
+async function measureTiles(z: number) {
+  const ours: number[] = [];
+  const limit: number[] = [];
+  let bytes = 0;
+  let inTile = 0;
+  const n = 2 ** z;
+  for (let i = 0; i < RUNS; i++) {
+    const [w, s, e, nn] = viewport(z, 256, 256, i);
+    const lon = (w + e) / 2;
+    const lat = ((s + nn) / 2) * (Math.PI / 180);
+    const x = Math.floor(((lon + 180) / 360) * n);
+    const y = Math.floor(((1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2) * n);
+    const [t1, tile] = await time(() => layerTile(layer, z, x, y));
+    const [t2, c] = await time(() =>
+      one<{ n: number }>(
         db,
-        sql`SELECT length(ST_AsMVT(q, 'l')) FROM (SELECT id, ST_AsMVTGeom(ST_Transform(geom, 3857), ST_TileEnvelope(14, ${8640 + (i % 20)}, ${5820 + (i % 15)})) AS geom
-            FROM map_features WHERE layer_id = ${layerId} AND geom && ST_Transform(ST_TileEnvelope(14, ${8640 + (i % 20)}, ${5820 + (i % 15)}), 4326)) q`,
+        sql`SELECT count(*)::int AS n FROM map_features WHERE layer_id = ${layerId}
+            AND geom && ST_Transform(ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int), 4326)`,
       ),
     );
-    mvt.push(ti);
+    if (i < 5) continue;
+    ours.push(t1);
+    limit.push(t2);
+    bytes += tile.length;
+    inTile += c!.n;
   }
-  console.log(`ST_AsMVT tile z14: first ${ms(t)}, p50 ${ms(pct(mvt, 50))}, p95 ${ms(pct(mvt, 95))}`);
-} catch (e) {
-  console.log(`ST_AsMVT: not available here (${(e as Error).message.split('\n')[0]})`);
+  const p95 = pct(ours, 95);
+  const l95 = pct(limit, 95);
+  console.log(
+    `MVT tile z${z} (${database.kind === 'pg' ? 'ST_AsMVT' : 'SQL clip + JS encoder'}): p50 ${ms(pct(ours, 50))}, p95 ${ms(p95)} | limit (GiST count of the tile) p50 ${ms(pct(limit, 50))}, p95 ${ms(l95)} | ratio p95 ${(p95 / l95).toFixed(1)}× | ${Math.round(inTile / ours.length)} features, ${(bytes / ours.length / 1024).toFixed(1)} KB per tile`,
+  );
 }
 
-// ---- export of 1,000,000 rows in constant memory ----
-const bigId = await layerWith('bench-export', EXPORT_ROWS, false);
-const ds = (await findDataset({ db, region, cities, baseUrl: 'http://bench' }, 'aalen-karte-bench-export'))!;
-global.gc?.();
-const [fetchMs] = await time(async () => {
+if (!ONLY) {
+  await measure('bbox, city zoom z14, 1280×800 px', 14, 1280, 800);
+  await measure('tile z14 (256 px)', 14, 256, 256);
+  await measure('tile z16 (256 px)', 16, 256, 256);
+}
+if (!ONLY || ONLY === 'tiles') {
+  await measureTiles(10);
+  await measureTiles(14);
+  await measureTiles(16);
+}
+
+// ---- exports of 1,000,000 rows in constant memory ----
+
+/** Streams a download as CSV, sampling the live heap, against fetching the same pages without writing. */
+async function measureExport(label: string, download: Download) {
+  global.gc?.();
+  const [fetchMs] = await time(async () => {
+    let n = 0;
+    for await (const b of batches(db, download)) n += b.length;
+    return n;
+  });
+  global.gc?.();
+  const base = process.memoryUsage().heapUsed;
+  // Live heap (after a full GC) every 10 batches: garbage waiting for collection is not memory in use.
+  const samples: number[] = [];
+  let bytes = 0;
+  let lines = 0;
   let n = 0;
-  for await (const b of batches(db, ds.download!)) n += b.length;
-  return n;
-});
-global.gc?.();
-const base = process.memoryUsage().heapUsed;
-// Live heap (after a full GC) every 10 batches: garbage waiting for collection is not memory in use.
-const samples: number[] = [];
-let bytes = 0;
-let lines = 0;
-let n = 0;
-const [exportMs] = await time(async () => {
-  for await (const chunk of csvChunks(db, ds.download!)) {
-    bytes += Buffer.byteLength(chunk);
-    lines += chunk.split('\r\n').length - 1;
-    if (++n % 10 === 0 && global.gc) {
-      global.gc();
-      samples.push(process.memoryUsage().heapUsed - base);
+  const [exportMs] = await time(async () => {
+    for await (const chunk of csvChunks(db, download)) {
+      bytes += Buffer.byteLength(chunk);
+      lines += chunk.split('\r\n').length - 1;
+      if (++n % 10 === 0 && global.gc) {
+        global.gc();
+        samples.push(process.memoryUsage().heapUsed - base);
+      }
     }
-  }
-});
-const peak = Math.max(0, ...samples);
-const tenth = Math.max(1, Math.floor(samples.length / 10));
-const early = Math.max(0, ...samples.slice(0, tenth));
-const late = Math.max(0, ...samples.slice(-tenth));
-console.log(
-  `CSV export of ${(lines - 1).toLocaleString('en')} rows (${mb(bytes)}): ${(exportMs / 1000).toFixed(1)} s, ` +
-    `${Math.round((lines - 1) / (exportMs / 1000)).toLocaleString('en')} rows/s | limit (fetch the same pages) ${(fetchMs / 1000).toFixed(1)} s | ratio ${(exportMs / fetchMs).toFixed(2)}× | ` +
-    `live heap above start (GC every 10 batches): peak ${mb(peak)} = ${((peak / bytes) * 100).toFixed(2)} % of the output; first tenth ${mb(early)}, last tenth ${mb(late)}`,
-);
+  });
+  const peak = Math.max(0, ...samples);
+  const tenth = Math.max(1, Math.floor(samples.length / 10));
+  const early = Math.max(0, ...samples.slice(0, tenth));
+  const late = Math.max(0, ...samples.slice(-tenth));
+  console.log(
+    `CSV export (${label}) of ${(lines - 1).toLocaleString('en')} rows (${mb(bytes)}): ${(exportMs / 1000).toFixed(1)} s, ` +
+      `${Math.round((lines - 1) / (exportMs / 1000)).toLocaleString('en')} rows/s | limit (fetch the same pages) ${(fetchMs / 1000).toFixed(1)} s | ratio ${(exportMs / fetchMs).toFixed(2)}× | ` +
+      `live heap above start (GC every 10 batches): peak ${mb(peak)} = ${((peak / bytes) * 100).toFixed(2)} % of the output; first tenth ${mb(early)}, last tenth ${mb(late)}`,
+  );
+}
+
+const context = { db, region, cities, baseUrl: 'http://bench' };
+const bigId = ONLY ? layerId : await layerWith('bench-export', EXPORT_ROWS, false);
+if (!ONLY)
+  await measureExport('map layer', (await findDataset(context, 'aalen-karte-bench-export'))!.download!);
+if (!ONLY || ONLY === 'observations') {
+  // One sensor datastream with EXPORT_ROWS observations, one per second, keyset-paged on (time, id).
+  await seedSensors(db);
+  const [stream] = await publicDatastreams(db);
+  const t0 = performance.now();
+  await db.execute(sql`INSERT INTO sta_observations (datastream_id, phenomenon_time, result_number)
+    SELECT ${stream!.id}, '2020-01-01T00:00:00Z'::timestamptz + i * interval '1 second', round((random() * 50)::numeric, 1)
+    FROM generate_series(1, ${EXPORT_ROWS}::int) i`);
+  await db.execute(sql`ANALYZE sta_observations`);
+  console.log(
+    `  ${EXPORT_ROWS.toLocaleString('en')} observations inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const slug = `${cities.find((c) => c.id === stream!.cityId)!.slug}-sensor-${stream!.id}`;
+  await measureExport('sensor observations', (await findDataset(context, slug))!.download!);
+}
 await db.execute(sql`DELETE FROM map_layers WHERE id IN (${layerId}, ${bigId})`);
 await rows(db, sql`SELECT 1`);
 await database.close();

@@ -4,6 +4,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { seedBonus } from '../../src/modules/bonus/seed.ts';
 import { seedMaps } from '../../src/modules/maps/seed.ts';
 import { seedReports } from '../../src/modules/reports/seed.ts';
+import { seedSensors } from '../../src/modules/sensors/seed.ts';
+import { seedSignage } from '../../src/modules/signage/seed.ts';
 import { userAgent } from '../helpers.ts';
 import { assertAccessible, type E2E, skipReason, startE2E, TIMEOUT } from './support.ts';
 
@@ -27,6 +29,8 @@ describe('citizen map in the browser', { skip: skipReason, timeout: TIMEOUT }, (
     await seedReports(e.t.database.db);
     await seedBonus(e.t.database.db);
     await seedMaps(e.t.database.db);
+    await seedSensors(e.t.database.db);
+    await seedSignage(e.t.database.db);
     citizen = await signedIn([]);
     moderator = await signedIn([{ role: 'moderator', city: 'aalen' }]);
     page = await (await e.context()).newPage();
@@ -34,6 +38,12 @@ describe('citizen map in the browser', { skip: skipReason, timeout: TIMEOUT }, (
   after(async () => e?.close());
 
   const markers = (p: Page) => p.locator('.sp-map__canvas path.leaflet-interactive').count();
+  /** Waits until more markers than `n` are drawn. */
+  const moreThan = (p: Page, n: number) =>
+    p.waitForFunction(
+      (m) => document.querySelectorAll('.sp-map__canvas path.leaflet-interactive').length > m,
+      n,
+    );
 
   test('the map page and its list alternative are accessible; no request leaves the site', async () => {
     await page.goto(`${e.origin}/aalen/karte`);
@@ -70,6 +80,25 @@ describe('citizen map in the browser', { skip: skipReason, timeout: TIMEOUT }, (
     await page.goto(page.url());
     assert.equal(await page.getByLabel('Spielplätze').isChecked(), true);
     assert.equal(await page.getByLabel('Angebote und Einrichtungen').isChecked(), false);
+  });
+
+  test('the sensor layer with current values and its list alternative; steles in the legend', async () => {
+    await page.goto(`${e.origin}/aalen/karte`);
+    await moreThan(page, 10);
+    const before = await markers(page);
+    await page.getByLabel('Sensoren mit aktuellen Werten').check();
+    await moreThan(page, before);
+    assert.match(page.url(), /ebenen=[^&]*sensoren/);
+    assert.ok(await page.getByLabel('Info-Stelen').count(), 'steles are a layer too');
+    await assertAccessible(page, 'map page with the sensor layer');
+    await page.goto(`${e.origin}/aalen/karte/ebenen/sensoren`);
+    const table = page.locator('table.kern-table');
+    await table.waitFor();
+    assert.match(
+      (await table.textContent()) ?? '',
+      /µg\/m³ · \d\d\.\d\d\.20\d\d, \d\d:\d\d Uhr · (.+ · )?simuliert/,
+    );
+    await assertAccessible(page, 'sensor list alternative');
   });
 
   test('find an address and open it on the map', async () => {

@@ -10,6 +10,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { audit } from '../../platform/audit/service.ts';
 import { type Db, one, rows, sql } from '../../platform/db/index.ts';
+import { type GeoSource, sqlSource } from '../../platform/geo/source.ts';
 import { enqueue } from '../../platform/jobs/service.ts';
 
 export type BonusErrorCode =
@@ -1218,4 +1219,87 @@ export async function createOffer(
         RETURNING id`,
   );
   return r!.id;
+}
+
+// ---- public reads for the map and the open data catalog (no person appears in them) ----
+
+/** Approved partners and active check-in places with a location as a map source; city undefined: all. */
+export function publicBonusPlaces(db: Db, city: number | undefined): GeoSource {
+  const inCity = (column: ReturnType<typeof sql>) =>
+    city === undefined ? sql`true` : sql`${column} = ${city}`;
+  return sqlSource(
+    db,
+    sql`SELECT 'partner-' || p.id AS id, p.name, concat_ws(' · ', 'Partner', nullif(p.category, ''), nullif(p.address, '')) AS info,
+        NULL::text AS url, p.location AS geom
+      FROM bonus_partners p WHERE p.status = 'approved' AND p.location IS NOT NULL AND ${inCity(sql`p.city_id`)}
+      UNION ALL
+      SELECT 'ort-' || o.id, o.name, concat_ws(' · ', 'Check-in', a.name, nullif(o.address, '')), NULL::text, o.location
+      FROM bonus_places o JOIN bonus_actions a ON a.id = o.action_id
+      WHERE o.active AND o.location IS NOT NULL AND ${inCity(sql`o.city_id`)}`,
+  );
+}
+
+/** Per city: number of approved partners and active check-in places, and the newest of them. */
+export function publicPlaceStats(db: Db): Promise<{ city_id: number; modified: Date; n: number }[]> {
+  return rows(
+    db,
+    sql`SELECT city_id, max(created_at) AS modified, count(*)::int AS n FROM (
+          SELECT city_id, coalesce(approved_at, created_at) AS created_at FROM bonus_partners WHERE status = 'approved'
+          UNION ALL SELECT city_id, created_at FROM bonus_places WHERE active) x GROUP BY city_id`,
+  );
+}
+
+/** One keyset page (key partner-N / ort-N, zero-padded) of a city's partners and check-in places. */
+export function publicPlacePage(
+  db: Db,
+  cityId: number,
+  after: string | null,
+  limit: number,
+): Promise<(Record<string, unknown> & { key: string; geometry: string | null })[]> {
+  return rows(
+    db,
+    sql`SELECT * FROM (
+          SELECT 'partner-' || lpad(p.id::text, 10, '0') AS key, 'partner-' || p.id AS id, 'partner' AS art,
+            p.name, p.category AS beschreibung, p.address AS adresse,
+            round(ST_Y(p.location)::numeric, 6) AS breite, round(ST_X(p.location)::numeric, 6) AS laenge,
+            ST_AsGeoJSON(p.location, 6) AS geometry
+          FROM bonus_partners p WHERE p.city_id = ${cityId} AND p.status = 'approved'
+          UNION ALL
+          SELECT 'ort-' || lpad(o.id::text, 10, '0'), 'ort-' || o.id, 'checkin', o.name, a.name, o.address,
+            round(ST_Y(o.location)::numeric, 6), round(ST_X(o.location)::numeric, 6),
+            ST_AsGeoJSON(o.location, 6)
+          FROM bonus_places o JOIN bonus_actions a ON a.id = o.action_id
+          WHERE o.city_id = ${cityId} AND o.active
+        ) x WHERE (${after}::text IS NULL OR key > ${after}::text) ORDER BY key LIMIT ${limit}`,
+  );
+}
+
+/** Per city: number of awards and the first and last one (for the statistics dataset). */
+export function awardStats(db: Db): Promise<{ city_id: number; first: Date; last: Date; n: number }[]> {
+  return rows(
+    db,
+    sql`SELECT city_id, min(created_at) AS first, max(created_at) AS last, count(*)::int AS n
+        FROM bonus_awards GROUP BY city_id`,
+  );
+}
+
+/** One keyset page (key "YYYY-MM|action") of awards per Berlin month and action: counts and sums only. */
+export function awardMonthPage(
+  db: Db,
+  cityId: number,
+  after: string | null,
+  limit: number,
+): Promise<(Record<string, unknown> & { key: string })[]> {
+  return rows(
+    db,
+    sql`SELECT * FROM (
+          SELECT to_char(w.created_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM') || '|' || a.slug AS key,
+            to_char(w.created_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM') AS monat, a.slug AS aktion,
+            a.name AS aktion_name, count(*)::int AS anzahl, sum(w.points)::int AS punkte,
+            sum(w.co2_grams)::bigint AS co2_gramm
+          FROM bonus_awards w JOIN bonus_actions a ON a.id = w.action_id
+          WHERE w.city_id = ${cityId}
+          GROUP BY 1, 2, 3, 4
+        ) x WHERE (${after}::text IS NULL OR key > ${after}::text) ORDER BY key LIMIT ${limit}`,
+  );
 }

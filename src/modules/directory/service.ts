@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { audit } from '../../platform/audit/service.ts';
 import { hasRole } from '../../platform/auth/service.ts';
-import type { Db } from '../../platform/db/index.ts';
+import { type Db, rows } from '../../platform/db/index.ts';
+import { type GeoSource, sqlSource } from '../../platform/geo/source.ts';
 import { forbidden, HttpError, notFound } from '../../platform/http/errors.ts';
 import type { CurrentUser } from '../../platform/web/context.ts';
 import { type Offer, type OfferInput, validateOfferInput } from './model.ts';
@@ -346,4 +347,62 @@ function normalise(value: unknown): unknown {
     );
   }
   return value;
+}
+
+// ---- public reads for the map and the open data catalog (published offers, public columns only) ----
+
+/**
+ * Published offers with a location as a map source. city: that city's offers and the region-wide
+ * ones; undefined: all. Box queries, simplification and tiles run in SQL (GeoSource).
+ */
+export function publicOfferPlaces(db: Db, city: number | undefined): GeoSource {
+  return sqlSource(
+    db,
+    sql`SELECT o.id::text AS id, o.title AS name,
+        concat_ws(', ', o.address->>'street', concat_ws(' ', o.address->>'postalCode', o.address->>'locality')) AS info,
+        CASE WHEN c.slug IS NULL THEN '/angebote/' || o.slug ELSE '/' || c.slug || '/angebote/' || o.slug END AS url,
+        o.location AS geom
+      FROM offers o LEFT JOIN cities c ON c.id = o.city_id
+      WHERE o.status = 'published' AND o.location IS NOT NULL
+        AND ${city === undefined ? sql`true` : sql`(o.city_id = ${city} OR o.city_id IS NULL)`}`,
+  );
+}
+
+/** Per city (null: region-wide) the number of published offers, their newest change and first publication. */
+export function publicOfferStats(
+  db: Db,
+): Promise<{ city_id: number | null; modified: Date; issued: Date | null; n: number }[]> {
+  return rows(
+    db,
+    sql`SELECT city_id, max(updated_at) AS modified, min(published_at) AS issued, count(*)::int AS n
+        FROM offers WHERE status = 'published' GROUP BY city_id`,
+  );
+}
+
+/**
+ * One keyset page (by id) of a city's published offers for the open data download, with the columns
+ * documented in the catalog's offers provider. pageUrl: the offer page URL without the slug.
+ */
+export function publicOfferPage(
+  db: Db,
+  opts: { cityId: number | null; pageUrl: string },
+  after: string | null,
+  limit: number,
+): Promise<(Record<string, unknown> & { key: string; geometry: string | null })[]> {
+  const where = opts.cityId === null ? sql`o.city_id IS NULL` : sql`o.city_id = ${opts.cityId}`;
+  return rows(
+    db,
+    sql`SELECT o.id::text AS key, o.id::text AS id, o.title AS titel, o.kind AS art,
+          o.summary AS kurzbeschreibung, array_to_string(o.categories, ';') AS kategorien,
+          o.provider AS anbieter, o.address->>'street' AS strasse, o.address->>'postalCode' AS plz,
+          o.address->>'locality' AS ort, o.contact->>'phone' AS telefon, o.contact->>'website' AS webseite,
+          o.opening_hours AS oeffnungszeiten, o.online_service_url AS online_dienst, o.leika_key AS leika,
+          round(ST_Y(o.location)::numeric, 6) AS breite, round(ST_X(o.location)::numeric, 6) AS laenge,
+          o.updated_at AS geaendert, ${opts.pageUrl} || o.slug AS url,
+          ST_AsGeoJSON(o.location, 6) AS geometry
+        FROM offers o
+        WHERE o.status = 'published' AND ${where}
+          AND (${after}::uuid IS NULL OR o.id > ${after}::uuid)
+        ORDER BY o.id LIMIT ${limit}`,
+  );
 }

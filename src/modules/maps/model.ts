@@ -1,12 +1,12 @@
 /**
  * What a data source tells the citizen map. Each source is one small provider (a file in layers/)
- * returning layer definitions; a layer's features come from `source`, an SQL subquery with the
- * columns id (text), name (text), info (text), url (text or NULL) and geom (geometry, SRID 4326).
- * The map wraps it with a bounding-box filter, simplification per zoom and clustering, so the
- * provider never deals with either.
+ * returning layer definitions; a layer's features come from `source`, a GeoSource the owning module's
+ * service hands out (bounding-box queries with simplification per zoom, clustering, list, search,
+ * vector tiles — all in SQL over that module's public columns), so the map never reads its tables.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/index.ts';
+import type { GeoSource } from '../../platform/geo/source.ts';
 import type { City } from '../../platform/tenancy/service.ts';
 
 export interface LayerDef {
@@ -18,12 +18,7 @@ export interface LayerDef {
   color: string;
   /** What the legend draws. */
   symbol: 'point' | 'line' | 'area';
-  source: SQL;
-  /**
-   * Optional pre-aggregated clusters: a subquery with the columns zoom, gx, gy (cell = 64 px at that
-   * zoom, indices floor(lon / cell), floor(lat / cell)), n, x, y. Dense layers answer low zooms from it.
-   */
-  cells?: SQL;
+  source: GeoSource;
   /** Shown when the map opens without a layer choice. */
   default?: boolean;
   /** Slug of the catalog dataset with the full download. */

@@ -1,15 +1,29 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { VectorTile } from '@mapbox/vector-tile';
 import { check as checkGeoJson } from '@placemarkio/check-geojson';
+import { PbfReader } from 'pbf';
 import { type Agent, cityId, form, type TestApp, testApp, userAgent } from '../../../test/helpers.ts';
+import { sql } from '../../platform/db/index.ts';
+import { tileOf } from '../../platform/geo/mvt.ts';
 import { seedBonus } from '../bonus/seed.ts';
 import { seedContent } from '../content/seed.ts';
 import { seedDirectory } from '../directory/seed.ts';
 import { csvChunks } from '../opendata/export.ts';
 import { findDataset } from '../opendata/service.ts';
 import { seedReports } from '../reports/seed.ts';
+import { seedSensors } from '../sensors/seed.ts';
+import { latestValues } from '../sensors/service.ts';
+import { seedSignage } from '../signage/seed.ts';
 import { seedMaps } from './seed.ts';
-import { featuresInBox, insertFeatures, listLayers, parseGeoJson, refreshCells } from './service.ts';
+import {
+  featuresInBox,
+  insertFeatures,
+  layerTile,
+  listLayers,
+  parseGeoJson,
+  refreshCells,
+} from './service.ts';
 
 function multipart(
   fields: Record<string, string>,
@@ -48,6 +62,8 @@ before(async () => {
   await seedBonus(t.database.db);
   await seedMaps(t.database.db);
   await seedContent(t.database.db);
+  await seedSensors(t.database.db);
+  await seedSignage(t.database.db);
   citizen = await userAgent(t);
   other = await userAgent(t);
   aalenMod = await userAgent(t, [{ role: 'moderator', city: 'aalen' }]);
@@ -121,6 +137,140 @@ describe('map page', () => {
     };
     const tour = fc.features.find((f) => f.properties.name === 'Radtour zu Orten der Energiewende');
     assert.match(tour!.properties.url, /^\/aalen\/veranstaltungen\/\d+$/);
+  });
+});
+
+describe('sensor and stele layers', () => {
+  test('sensors: every located datastream with its current value, unit, time and simulated label', async () => {
+    const { cities } = await t.app.tenancy();
+    const aalen = cities.find((c) => c.slug === 'aalen')!;
+    const latest = (await latestValues(t.database.db, aalen.id)).filter((v) => v.location);
+    assert.ok(latest.length > 3);
+    const api = await get(
+      '/api/v1/karte/ebenen/sensoren/features?stadt=aalen&bbox=9.9,48.7,10.3,48.95&zoom=16',
+    );
+    assert.equal(api.statusCode, 200);
+    const fc = checkGeoJson(api.body) as unknown as {
+      features: {
+        id: string;
+        geometry: { coordinates: number[] };
+        properties: { name: string; info: string; url: string };
+      }[];
+    };
+    assert.equal(fc.features.length, latest.length);
+    for (const v of latest) {
+      const f = fc.features.find((x) => x.id === String(v.id));
+      assert.ok(f, v.name);
+      assert.equal(f!.properties.name, v.name);
+      assert.equal(f!.properties.url, `/aalen/stadtdaten/${v.id}`);
+      const value = (v.value as number).toLocaleString('de-DE', { maximumFractionDigits: 1 });
+      assert.ok(f!.properties.info.startsWith(`${value} ${v.unit.symbol}`), f!.properties.info);
+      assert.match(
+        f!.properties.info,
+        /\d\d\.\d\d\.20\d\d, \d\d:\d\d Uhr · (Schwelle überschritten · )?simuliert$/,
+      );
+      assert.deepEqual(f!.geometry.coordinates, [v.location!.lon, v.location!.lat]);
+    }
+    const list = await get('/aalen/karte/ebenen/sensoren');
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, /<table class="kern-table">/);
+    assert.match(list.body, /µg\/m³ · \d\d\.\d\d\.20\d\d, \d\d:\d\d Uhr/);
+    assert.match(list.body, /simuliert/);
+    const page = await get('/aalen/karte?ebenen=sensoren');
+    assert.match(page.body, /name="ebenen" value="sensoren" checked/);
+    assert.match(page.body, /href="\/aalen\/karte\/ebenen\/sensoren"/);
+    assert.match(page.body, new RegExp(`${latest[0]!.name}</title>`), 'drawn on the server picture');
+  });
+
+  test('steles: name and place, never the device key or display URL', async () => {
+    const api = await get(
+      '/api/v1/karte/ebenen/stelen/features?stadt=aalen&bbox=9.9,48.7,10.3,48.95&zoom=16',
+    );
+    assert.equal(api.statusCode, 200);
+    const fc = checkGeoJson(api.body) as unknown as {
+      features: { properties: { name: string; info: string; url: string | null } }[];
+    };
+    const markt = fc.features.find((f) => f.properties.name === 'Stele Marktplatz (Demo)');
+    assert.equal(markt?.properties.info, 'Marktplatz, vor dem Alten Rathaus');
+    assert.equal(markt?.properties.url, null);
+    assert.doesNotMatch(api.body, /display|key/i);
+    const region = await get('/api/v1/karte/ebenen/stelen/features?bbox=9.9,48.5,10.4,49&zoom=12');
+    assert.equal((checkGeoJson(region.body) as unknown as { features: unknown[] }).features.length, 4);
+    const list = await get('/heidenheim/karte/ebenen/stelen');
+    assert.equal(list.statusCode, 200);
+    assert.doesNotMatch(list.body, /Stele Marktplatz \(Demo\)/, 'only the city’s steles');
+    const page = await get('/aalen/karte');
+    assert.match(page.body, /name="ebenen" value="stelen"/);
+    assert.match(page.body, /Info-Stelen/);
+  });
+});
+
+describe('vector tiles', () => {
+  const tileAt = (lon: number, lat: number, z: number) => {
+    const n = 2 ** z;
+    const r = (lat * Math.PI) / 180;
+    return {
+      x: Math.floor(((lon + 180) / 360) * n),
+      y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n),
+    };
+  };
+  const decode = (body: Buffer) => new VectorTile(new PbfReader(body));
+
+  test('points: an MVT with the layer, properties and positions of the features', async () => {
+    const { x, y } = tileAt(10.0936, 48.8373, 14);
+    const res = await t.app.inject({ method: 'GET', url: `/aalen/karte/kacheln/angebote/14/${x}/${y}.mvt` });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['content-type'], 'application/vnd.mapbox-vector-tile');
+    const layer = decode(res.rawPayload).layers.angebote!;
+    assert.ok(layer, 'layer named by its key');
+    assert.equal(layer.extent, 4096);
+    const features = Array.from({ length: layer.length }, (_, i) => layer.feature(i));
+    const office = features.find((f) => f.properties.name === 'Bürgerbüro im Rathaus Aalen');
+    assert.ok(office, `in ${features.map((f) => f.properties.name).join(', ')}`);
+    assert.equal(office!.type, 1);
+    assert.match(String(office!.properties.url), /^\/aalen\/angebote\//);
+    assert.equal(typeof office!.properties.id, 'string');
+    const [lon, lat] = (office!.toGeoJSON(x, y, 14).geometry as { coordinates: number[] }).coordinates as [
+      number,
+      number,
+    ];
+    assert.ok(Math.abs(lon - 10.0936) < 1e-4 && Math.abs(lat - 48.8373) < 1e-4, `${lon},${lat}`);
+  });
+
+  test('areas: city boundaries as valid polygons; sensors carry their current value', async () => {
+    const { x, y } = tileAt(10.0936, 48.8373, 10);
+    const res = await t.app.inject({ method: 'GET', url: `/karte/kacheln/stadtgrenzen/10/${x}/${y}.mvt` });
+    assert.equal(res.statusCode, 200);
+    const layer = decode(res.rawPayload).layers.stadtgrenzen!;
+    const aalen = Array.from({ length: layer.length }, (_, i) => layer.feature(i)).find(
+      (f) => f.properties.name === 'Aalen',
+    );
+    assert.equal(aalen?.type, 3);
+    const geojson = aalen!.toGeoJSON(x, y, 10);
+    assert.ok(checkGeoJson(JSON.stringify({ type: 'FeatureCollection', features: [geojson] })));
+    assert.match(geojson.geometry.type, /Polygon/);
+
+    const s = tileAt(10.0966, 48.8392, 15);
+    const sensors = await t.app.inject({
+      method: 'GET',
+      url: `/aalen/karte/kacheln/sensoren/15/${s.x}/${s.y}.mvt`,
+    });
+    const sl = decode(sensors.rawPayload).layers.sensoren!;
+    const infos = Array.from({ length: sl.length }, (_, i) => String(sl.feature(i).properties.info));
+    assert.ok(
+      infos.some((i) => /µg\/m³ · .* Uhr · (.+ · )?simuliert$/.test(i)),
+      infos.join(' | '),
+    );
+  });
+
+  test('empty tiles are empty; tiles outside the grid and bad names are refused', async () => {
+    const far = await t.app.inject({ method: 'GET', url: '/karte/kacheln/angebote/14/0/0.mvt' });
+    assert.equal(far.statusCode, 200);
+    assert.equal(far.rawPayload.length, 0);
+    assert.equal(decode(far.rawPayload).layers.angebote, undefined);
+    assert.equal((await get('/karte/kacheln/angebote/2/4/0.mvt')).statusCode, 404);
+    assert.equal((await get('/karte/kacheln/angebote/2/0/1.png')).statusCode, 400);
+    assert.equal((await get('/karte/kacheln/gibtsnicht/2/0/0.mvt')).statusCode, 404);
   });
 });
 
@@ -449,6 +599,35 @@ describe('streaming export', () => {
     assert.equal(view.clustered, true);
     assert.equal(
       view.features.reduce((s, f) => s + (f.properties.count ?? 0), 0),
+      5000,
+    );
+    // The same in a vector tile: above 4,000 features per tile, clusters whose counts add up.
+    const tile = new VectorTile(new PbfReader(await layerTile(big, 10, 540, 352))).layers[big.key]!;
+    const clusters = Array.from({ length: tile.length }, (_, i) => tile.feature(i));
+    assert.ok(clusters.length > 1 && clusters.length <= 16, `${clusters.length} clusters`);
+    assert.ok(clusters.every((f) => f.properties.cluster === 'true' && f.type === 1));
+    assert.equal(
+      clusters.reduce((sum, f) => sum + Number(f.properties.count), 0),
+      5000,
+    );
+    const single = new VectorTile(new PbfReader(await layerTile(big, 10, 540, 352, 10_000))).layers[big.key]!;
+    assert.equal(single.length, 5000, 'below the limit every feature on its own');
+    // Without pre-aggregated cells the clusters are grouped in SQL; the counts add up just the same.
+    const bare = await tileOf(
+      t.database.db,
+      {
+        name: 'bare',
+        source: sql`SELECT id::text AS id, name, '' AS info, url, geom FROM map_features WHERE layer_id = ${layerId}`,
+      },
+      10,
+      540,
+      352,
+    );
+    const bareLayer = new VectorTile(new PbfReader(bare)).layers.bare!;
+    const bareClusters = Array.from({ length: bareLayer.length }, (_, i) => bareLayer.feature(i));
+    assert.ok(bareClusters.length > 1 && bareClusters.length <= 16);
+    assert.equal(
+      bareClusters.reduce((sum, f) => sum + Number(f.properties.count), 0),
       5000,
     );
     const close = await featuresInBox(t.database.db, big, [10.0, 48.8, 10.005, 48.803], 18);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { intakeImage } from '../../platform/files/images.ts';
+import { MVT_MEDIA_TYPE } from '../../platform/geo/mvt.ts';
 import { badRequest, HttpError, notFound } from '../../platform/http/errors.ts';
 import { type City, findCity } from '../../platform/tenancy/service.ts';
 import { formString } from '../../platform/web/forms.tsx';
@@ -23,6 +24,7 @@ import {
   featuresForPicture,
   featuresInBox,
   type LayerDef,
+  layerTile,
   listFeatures,
   listLayers,
   parseBBox,
@@ -213,6 +215,49 @@ export async function mapRoutes(app: FastifyInstance) {
         features: result.features,
       });
     },
+  );
+
+  // Vector tiles: /karte/kacheln/{layer}/{z}/{x}/{y}.mvt (region) and /{city}/karte/kacheln/… (city).
+  const tileSchema = {
+    summary:
+      'Mapbox vector tile of a layer (one MVT layer named by the layer key; properties id, name, info, url)',
+    tags: ['Karte'],
+    produces: [MVT_MEDIA_TYPE],
+    params: {
+      type: 'object',
+      required: ['layer', 'z', 'x', 'file'],
+      properties: {
+        city: { type: 'string', maxLength: 60 },
+        layer: { type: 'string', maxLength: 60 },
+        z: { type: 'integer', minimum: 0, maximum: 22 },
+        x: { type: 'integer', minimum: 0 },
+        file: { type: 'string', pattern: '^\\d{1,7}\\.mvt$', description: '{y}.mvt' },
+      },
+    },
+  } as const;
+  async function tile(
+    reply: FastifyReply,
+    slug: string | undefined,
+    p: { layer: string; z: number; x: number; file: string },
+  ) {
+    const y = Number.parseInt(p.file, 10);
+    const n = 2 ** p.z;
+    if (p.x >= n || y >= n) throw notFound('Diese Kachel gibt es nicht.');
+    const { city, cities } = await scope(slug);
+    const layer = await layerOr404(city, cities, p.layer);
+    const body = await layerTile(layer, p.z, p.x, y);
+    reply.header('cache-control', 'public, max-age=60').header('access-control-allow-origin', '*');
+    return reply.type(MVT_MEDIA_TYPE).send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  }
+  app.get<{ Params: { layer: string; z: number; x: number; file: string } }>(
+    '/karte/kacheln/:layer/:z/:x/:file',
+    { schema: tileSchema },
+    async (request, reply) => tile(reply, undefined, request.params),
+  );
+  app.get<{ Params: { city: string; layer: string; z: number; x: number; file: string } }>(
+    '/:city/karte/kacheln/:layer/:z/:x/:file',
+    { schema: tileSchema },
+    async (request, reply) => tile(reply, request.params.city, request.params),
   );
 
   app.get<{ Querystring: { stadt?: string; q: string } }>(

@@ -5,12 +5,21 @@
  */
 import { hasRole } from '../../platform/auth/service.ts';
 import { type Db, one, rows, sql } from '../../platform/db/index.ts';
+import {
+  type BBox,
+  CELL_PX,
+  CELL_ZOOMS,
+  type ListedFeature,
+  type MapFeature,
+} from '../../platform/geo/source.ts';
 import type { City } from '../../platform/tenancy/service.ts';
 import type { CurrentUser } from '../../platform/web/context.ts';
 import { LAYER_PROVIDERS } from './layers/index.ts';
 import { layerKey } from './layers/own.ts';
 import type { LayerContext, LayerDef } from './model.ts';
 
+export type { BBox, ListedFeature, MapFeature } from '../../platform/geo/source.ts';
+export { CELL_PX, CELL_ZOOMS, degreesPerPixel } from '../../platform/geo/source.ts';
 export type { LayerContext, LayerDef, LayerProvider } from './model.ts';
 export { layerKey };
 
@@ -20,8 +29,6 @@ export const MAX_FEATURES = 2000;
 export async function listLayers(ctx: LayerContext): Promise<LayerDef[]> {
   return (await Promise.all(LAYER_PROVIDERS.map((p) => p(ctx)))).flat();
 }
-
-export type BBox = [number, number, number, number];
 
 /** Parses "west,south,east,north" in WGS84; undefined when malformed or out of range. */
 export function parseBBox(v: unknown): BBox | undefined {
@@ -33,83 +40,19 @@ export function parseBBox(v: unknown): BBox | undefined {
   return [w, s, e, n];
 }
 
-/** Degrees per screen pixel at a Web Mercator zoom level (256 px tiles). */
-export const degreesPerPixel = (zoom: number) => 360 / (256 * 2 ** zoom);
-
-export interface MapFeature {
-  type: 'Feature';
-  id: string;
-  geometry: unknown;
-  properties: { name: string; info: string; url: string | null; cluster?: boolean; count?: number };
-}
-
 /**
  * Features of one layer inside a box. Geometries are simplified to half a pixel at this zoom; when
  * more than `limit` features fall in the box, grid clusters (one point per cell of 64 px with its
  * count) come back instead, so a layer of any size answers quickly at every zoom.
  */
-export async function featuresInBox(
-  db: Db,
+export function featuresInBox(
+  _db: Db,
   layer: LayerDef,
   bbox: BBox,
   zoom: number,
   limit = MAX_FEATURES,
 ): Promise<{ features: MapFeature[]; clustered: boolean }> {
-  const [w, s, e, n] = bbox;
-  const z = Math.min(Math.max(Math.round(zoom), 0), 22);
-  const tolerance = degreesPerPixel(z) / 2;
-  const envelope = sql`ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)`;
-  const cell = degreesPerPixel(z) * CELL_PX;
-  if (layer.cells && z >= CELL_ZOOMS[0] && z <= CELL_ZOOMS[1]) {
-    // Pre-aggregated cells tell how many features are in view without reading them.
-    const cells = await rows<{ x: number; y: number; n: number }>(
-      db,
-      sql`SELECT x, y, n FROM (${layer.cells}) c WHERE zoom = ${z}
-          AND gx BETWEEN ${Math.floor(w / cell)} AND ${Math.floor(e / cell)}
-          AND gy BETWEEN ${Math.floor(s / cell)} AND ${Math.floor(n / cell)}`,
-    );
-    if (cells.reduce((sum, c) => sum + c.n, 0) > limit)
-      return { clustered: true, features: clusterFeatures(cells) };
-  }
-  const found = await rows<{ id: string; name: string; info: string | null; url: string | null; g: string }>(
-    db,
-    sql`SELECT id, name, info, url,
-          ST_AsGeoJSON(CASE WHEN GeometryType(geom) IN ('POINT', 'MULTIPOINT') THEN geom
-            ELSE ST_SimplifyPreserveTopology(geom, ${tolerance}) END, 6) AS g
-        FROM (${layer.source}) src WHERE geom && ${envelope} LIMIT ${limit + 1}`,
-  );
-  if (found.length <= limit) {
-    return {
-      clustered: false,
-      features: found.map((r) => ({
-        type: 'Feature',
-        id: r.id,
-        geometry: JSON.parse(r.g),
-        properties: { name: r.name, info: r.info ?? '', url: r.url },
-      })),
-    };
-  }
-  const clusters = await rows<{ x: number; y: number; n: number }>(
-    db,
-    sql`SELECT avg((ST_XMin(geom) + ST_XMax(geom)) / 2) AS x, avg((ST_YMin(geom) + ST_YMax(geom)) / 2) AS y,
-          count(*)::int AS n
-        FROM (${layer.source}) src WHERE geom && ${envelope}
-        GROUP BY floor((ST_XMin(geom) + ST_XMax(geom)) / 2 / ${cell}), floor((ST_YMin(geom) + ST_YMax(geom)) / 2 / ${cell})`,
-  );
-  return { clustered: true, features: clusterFeatures(clusters) };
-}
-
-/** Cluster size on screen, and the zoom levels kept pre-aggregated in map_feature_cells. */
-export const CELL_PX = 64;
-export const CELL_ZOOMS = [8, 16] as const;
-
-function clusterFeatures(cells: { x: number; y: number; n: number }[]): MapFeature[] {
-  return cells.map((c, i) => ({
-    type: 'Feature',
-    id: `cluster-${i}`,
-    geometry: { type: 'Point', coordinates: [round6(Number(c.x)), round6(Number(c.y))] },
-    properties: { name: String(c.n), info: '', url: null, cluster: true, count: Number(c.n) },
-  }));
+  return layer.source.inBox(bbox, zoom, limit);
 }
 
 /** Rebuilds the pre-aggregated cells of an uploaded layer (after its features changed). */
@@ -124,47 +67,26 @@ export async function refreshCells(db: Db, layerId: number): Promise<void> {
     GROUP BY 2, 3, 4`);
 }
 
-const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
-
-export interface ListedFeature {
-  id: string;
-  name: string;
-  info: string | null;
-  url: string | null;
-  lat: number;
-  lon: number;
-}
-
 /** The list alternative of a layer: every feature with a representative point, by name. */
 export async function listFeatures(
-  db: Db,
+  _db: Db,
   layer: LayerDef,
   page: number,
   perPage: number,
 ): Promise<{ items: ListedFeature[]; total: number }> {
-  const [items, total] = await Promise.all([
-    rows<ListedFeature>(
-      db,
-      sql`SELECT id, name, info, url, round(ST_Y(ST_PointOnSurface(geom))::numeric, 6)::float8 AS lat,
-            round(ST_X(ST_PointOnSurface(geom))::numeric, 6)::float8 AS lon
-          FROM (${layer.source}) src ORDER BY name, id LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
-    ),
-    countFeatures(db, layer),
-  ]);
+  const [items, total] = await Promise.all([layer.source.list(page, perPage), layer.source.count()]);
   return { items, total };
 }
 
 /** Number of features of a layer (for the layer table of the map page). */
-export async function countFeatures(db: Db, layer: LayerDef): Promise<number> {
-  return (await one<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM (${layer.source}) src`))?.n ?? 0;
-}
+export const countFeatures = (_db: Db, layer: LayerDef): Promise<number> => layer.source.count();
 
 export interface SearchHit extends ListedFeature {
   layer: string;
 }
 
 /** Places and addresses on the map's layers whose name or address contains all words of q. */
-export async function searchPlaces(db: Db, layers: LayerDef[], q: string, limit = 20): Promise<SearchHit[]> {
+export async function searchPlaces(_db: Db, layers: LayerDef[], q: string, limit = 20): Promise<SearchHit[]> {
   const words = q
     .trim()
     .split(/\s+/)
@@ -172,39 +94,22 @@ export async function searchPlaces(db: Db, layers: LayerDef[], q: string, limit 
     .slice(0, 6)
     .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (words.length === 0 || layers.length === 0) return [];
-  const parts = layers.map(
-    (l) => sql`(SELECT ${l.key} AS layer, id, name, info, url,
-        round(ST_Y(ST_PointOnSurface(geom))::numeric, 6)::float8 AS lat,
-        round(ST_X(ST_PointOnSurface(geom))::numeric, 6)::float8 AS lon
-      FROM (${l.source}) src
-      WHERE ${sql.join(
-        words.map((w) => sql`(name ILIKE ${w} OR info ILIKE ${w})`),
-        sql` AND `,
-      )}
-      ORDER BY name LIMIT ${limit})`,
+  const found = await Promise.all(
+    layers.map(async (l) => (await l.source.search(words, limit)).map((h) => ({ layer: l.key, ...h }))),
   );
-  return rows<SearchHit>(
-    db,
-    sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) hits ORDER BY name LIMIT ${limit}`,
-  );
+  return found
+    .flat()
+    .sort((a, b) => a.name.localeCompare(b.name, 'de'))
+    .slice(0, limit);
 }
 
 /** Features for the server-drawn map (no JavaScript): simplified to the picture's resolution. */
-export async function featuresForPicture(
-  db: Db,
-  layer: LayerDef,
-  bbox: BBox,
-  limit = 500,
-): Promise<{ id: string; name: string; geometry: unknown }[]> {
-  const tolerance = (bbox[2] - bbox[0]) / 1200;
-  const found = await rows<{ id: string; name: string; g: string }>(
-    db,
-    sql`SELECT id, name, ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, ${tolerance}), 5) AS g
-        FROM (${layer.source}) src WHERE geom && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)
-        LIMIT ${limit}`,
-  );
-  return found.map((r) => ({ id: r.id, name: r.name, geometry: JSON.parse(r.g) }));
-}
+export const featuresForPicture = (_db: Db, layer: LayerDef, bbox: BBox, limit = 500) =>
+  layer.source.picture(bbox, limit);
+
+/** A vector tile of one layer (Mapbox Vector Tile, the layer named by its key); dense tiles: clusters. */
+export const layerTile = (layer: LayerDef, z: number, x: number, y: number, limit?: number) =>
+  layer.source.tile(layer.key, z, x, y, limit);
 
 /** Extent of the map: the city's (or all cities') boundary box. */
 export async function extentOf(db: Db, city: City | undefined): Promise<BBox> {
@@ -609,4 +514,61 @@ export async function contributionPhoto(
 /** Moderators and admins of the layer's city (region-wide roles for region layers). */
 export function canModerateLayer(user: CurrentUser | undefined, cityId: number | null): boolean {
   return hasRole(user, 'moderator', cityId) || hasRole(user, 'admin', cityId);
+}
+
+// ---- open data: published layers and their features, paged by id ----
+
+export type PublishedLayer = Pick<
+  OwnLayerRow,
+  'id' | 'city_id' | 'slug' | 'kind' | 'title' | 'description' | 'question' | 'license'
+> & {
+  created_at: Date;
+  /** Newest change of the layer or its published contributions. */
+  modified: Date;
+  /** Features (uploads) or published contributions. */
+  n: number;
+};
+
+export function publishedLayers(db: Db): Promise<PublishedLayer[]> {
+  return rows<PublishedLayer>(
+    db,
+    sql`SELECT l.id, l.city_id, l.slug, l.kind, l.title, l.description, l.question, l.license, l.created_at,
+          greatest(l.updated_at, (SELECT max(b.updated_at) FROM map_contributions b WHERE b.layer_id = l.id AND b.status = 'published')) AS modified,
+          CASE WHEN l.kind = 'upload' THEN (SELECT count(*)::int FROM map_features f WHERE f.layer_id = l.id)
+            ELSE (SELECT count(*)::int FROM map_contributions b WHERE b.layer_id = l.id AND b.status = 'published') END AS n
+        FROM map_layers l WHERE l.published ORDER BY l.id`,
+  );
+}
+
+/** One keyset page (by id) of an uploaded layer's features: name, url, properties as JSON, geometry. */
+export function layerFeaturePage(
+  db: Db,
+  layerId: number,
+  after: number | null,
+  limit: number,
+): Promise<(Record<string, unknown> & { key: number; geometry: string })[]> {
+  return rows(
+    db,
+    sql`SELECT f.id AS key, f.id, f.name, f.url, f.properties::text AS eigenschaften, ST_AsGeoJSON(f.geom, 7) AS geometry
+        FROM map_features f WHERE f.layer_id = ${layerId} AND (${after}::bigint IS NULL OR f.id > ${after}::bigint)
+        ORDER BY f.id LIMIT ${limit}`,
+  );
+}
+
+/** One keyset page (by id) of a layer's published contributions, without the people behind them. */
+export function contributionPage(
+  db: Db,
+  layerId: number,
+  after: number | null,
+  limit: number,
+): Promise<(Record<string, unknown> & { key: number; geometry: string })[]> {
+  return rows(
+    db,
+    sql`SELECT b.id AS key, b.id, b.comment AS kommentar,
+          CASE WHEN GeometryType(b.geom) = 'POINT' THEN 'punkt' ELSE 'linie' END AS art,
+          b.supporters AS unterstuetzungen, b.created_at AS erstellt, ST_AsGeoJSON(b.geom, 6) AS geometry
+        FROM map_contributions b WHERE b.layer_id = ${layerId} AND b.status = 'published'
+          AND (${after}::bigint IS NULL OR b.id > ${after}::bigint)
+        ORDER BY b.id LIMIT ${limit}`,
+  );
 }

@@ -6,12 +6,17 @@ import jsonld from 'jsonld';
 import type { Quad } from 'n3';
 import { RdfXmlParser } from 'rdfxml-streaming-parser';
 import { type TestApp, testApp } from '../../../test/helpers.ts';
+import { rows, sql } from '../../platform/db/index.ts';
 import { seedBonus } from '../bonus/seed.ts';
 import { seedContent } from '../content/seed.ts';
 import { seedDirectory } from '../directory/seed.ts';
 import { seedMaps } from '../maps/seed.ts';
 import { seedParticipation } from '../participation/seed.ts';
 import { seedReports } from '../reports/seed.ts';
+import { seedSensors } from '../sensors/seed.ts';
+import { publicDatastreams } from '../sensors/service.ts';
+import { csvChunks } from './export.ts';
+import { findDataset } from './service.ts';
 import { parseTurtle, validateDcat } from './shacl.ts';
 
 let t: TestApp;
@@ -23,6 +28,7 @@ before(async () => {
   await seedMaps(t.database.db);
   await seedContent(t.database.db);
   await seedParticipation(t.database.db);
+  await seedSensors(t.database.db);
 });
 after(async () => t.close());
 
@@ -84,6 +90,71 @@ describe('DCAT-AP.de catalog', () => {
       (q) => q.predicate.value === `${DCAT}endpointURL` && q.object.value.includes('/open311/v2/'),
     );
     assert.ok(service, 'Open311 as a data service');
+  });
+
+  test('every datastream is a dataset with CSV and the SensorThings API as its data service', async () => {
+    const streams = await publicDatastreams(t.database.db);
+    assert.ok(streams.length >= 10, 'demo datastreams seeded');
+    const objects = (s: string, p: string) =>
+      turtle.filter((q) => q.subject.value === s && q.predicate.value === p).map((q) => q.object.value);
+    const services = turtle
+      .filter((q) => q.predicate.value === RDF_TYPE && q.object.value === `${DCAT}DataService`)
+      .map((q) => q.subject.value);
+    const sta = services.find((s) => objects(s, `${DCAT}endpointURL`)[0]?.endsWith('/sta/v1.1/'));
+    assert.ok(sta, 'SensorThings API as a dcat:DataService');
+    const served = objects(sta!, `${DCAT}servesDataset`);
+    assert.equal(served.filter((d) => /-sensor-\d+$/.test(d)).length, streams.length);
+    const { cities } = await t.app.tenancy();
+    for (const ds of streams) {
+      const slug = `${cities.find((c) => c.id === ds.cityId)!.slug}-sensor-${ds.id}`;
+      const iri = served.find((d) => d.endsWith(`/${slug}`));
+      assert.ok(iri, `${slug} served by the STA`);
+      assert.deepEqual(objects(iri!, RDF_TYPE), [`${DCAT}Dataset`]);
+      for (const p of [
+        `${DCT}title`,
+        `${DCT}description`,
+        `${DCT}publisher`,
+        `${DCT}license`,
+        `${DCT}modified`,
+      ])
+        assert.equal(objects(iri!, p).length, p === `${DCT}license` ? 0 : 1, `${slug} ${p}`);
+      assert.equal(objects(iri!, 'http://dcat-ap.de/def/dcatde/contributorID').length, 1);
+      assert.equal(objects(iri!, `${DCAT}contactPoint`).length, 1);
+      const spatial = objects(iri!, `${DCT}spatial`);
+      assert.ok(
+        spatial.some((s) => s.startsWith('http://dcat-ap.de/def/politicalGeocoding/municipalityKey/')),
+      );
+      // GeoNames IDs of the demo cities (checked against GeoNames data, see docs/api.md).
+      assert.ok(
+        spatial.includes(
+          ds.cityId === cities.find((c) => c.slug === 'aalen')!.id
+            ? 'http://sws.geonames.org/2959927/'
+            : 'http://sws.geonames.org/2907851/',
+        ),
+        spatial.join(),
+      );
+      const themes = objects(iri!, `${DCAT}theme`).map((v) => v.split('/').pop());
+      assert.ok(
+        themes.includes(ds.kind === 'parking' || ds.kind === 'bike' ? 'TRAN' : 'ENVI'),
+        themes.join(),
+      );
+      const period = turtle.find((q) => q.subject.value === iri && q.predicate.value === `${DCT}temporal`);
+      assert.ok(period, `${slug} temporal`);
+      const start = turtle.find(
+        (q) => q.subject.equals(period!.object) && q.predicate.value === `${DCAT}startDate`,
+      );
+      assert.equal(new Date(start!.object.value).getTime(), ds.phenomenonTimeStart!.getTime());
+      const dists = objects(iri!, `${DCAT}distribution`);
+      const csv = dists.find((x) => objects(x, `${DCAT}downloadURL`)[0]?.endsWith(`/${slug}.csv`));
+      assert.ok(csv, `${slug} CSV distribution`);
+      assert.ok(objects(csv!, `${DCT}license`).length === 1);
+      const api: string | undefined = dists.find((x) => objects(x, `${DCAT}accessService`)[0] === sta);
+      assert.ok(api, `${slug} API distribution links the data service`);
+      assert.match(
+        objects(api!, `${DCAT}accessURL`)[0]!,
+        new RegExp(`/sta/v1\\.1/Datastreams\\(${ds.id}\\)/Observations$`),
+      );
+    }
   });
 
   test('validates against the DCAT-AP.de 3.0 SHACL shapes with zero violations', async () => {
@@ -218,6 +289,66 @@ describe('downloads', () => {
     assert.equal(events.statusCode, 200);
     assert.match(events.body, /\/aalen\/veranstaltungen\/\d+/);
     assert.doesNotMatch(events.body, /@/, 'no registrations or e-mail addresses');
+  });
+});
+
+describe('sensor downloads', () => {
+  test('CSV of a datastream: every observation once, oldest first, documented header', async () => {
+    const [stream] = await publicDatastreams(t.database.db);
+    const { cities } = await t.app.tenancy();
+    const slug = `${cities.find((c) => c.id === stream!.cityId)!.slug}-sensor-${stream!.id}`;
+    const res = await t.app.inject({ method: 'GET', url: `/opendata/datasets/${slug}.csv` });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/csv; charset=utf-8/);
+    const lines = res.body.split('\r\n').filter(Boolean);
+    assert.equal(lines[0], 'id,zeitpunkt,zeitpunkt_ende,ergebniszeit,wert,ergebnis,einheit');
+    const [{ n: count }] = (await rows<{ n: number }>(
+      t.database.db,
+      sql`SELECT count(*)::int AS n FROM sta_observations WHERE datastream_id = ${stream!.id}`,
+    )) as [{ n: number }];
+    assert.ok(count > 200, 'two days of 10-minute history');
+    assert.equal(lines.length - 1, count);
+    const times = lines.slice(1).map((l) => l.split(',')[1]!);
+    for (const v of times) assert.match(v, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.deepEqual([...times].sort(), times, 'oldest first');
+    for (const l of lines.slice(1)) assert.match(l.split(',')[4]!, /^-?\d+(\.\d+)?$/, 'numeric value');
+    const schema = await t.app.inject({ method: 'GET', url: `/opendata/datasets/${slug}/schema` });
+    assert.equal(schema.json().fields.length, 7);
+    const page = await t.app.inject({ method: 'GET', url: `/opendata/datasets/${slug}` });
+    assert.equal(page.statusCode, 200);
+    assert.match(
+      page.body,
+      new RegExp(`href="[^"]*/sta/v1\\.1/Datastreams\\(${stream!.id}\\)/Observations"`),
+    );
+    assert.match(page.body, /<code>zeitpunkt<\/code>/);
+  });
+
+  test('keyset pages of 7: ties in time are neither lost nor repeated', async () => {
+    const [stream] = await publicDatastreams(t.database.db);
+    // Five observations at one instant (with microseconds) in the middle of the series.
+    await t.database.db.execute(sql`INSERT INTO sta_observations (datastream_id, phenomenon_time, result_number)
+      SELECT ${stream!.id}, '2020-01-01T00:00:00.123456Z'::timestamptz, g FROM generate_series(1, 5) g`);
+    const { region, cities } = await t.app.tenancy();
+    const ds = await findDataset(
+      { db: t.database.db, region, cities, baseUrl: 'http://x' },
+      `${cities.find((c) => c.id === stream!.cityId)!.slug}-sensor-${stream!.id}`,
+    );
+    let text = '';
+    for await (const chunk of csvChunks(t.database.db, ds!.download!, 7)) text += chunk;
+    const ids = text
+      .split('\r\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => Number(l.split(',')[0]));
+    const all = await rows<{ id: string }>(
+      t.database.db,
+      sql`SELECT id FROM sta_observations WHERE datastream_id = ${stream!.id} ORDER BY phenomenon_time, id`,
+    );
+    assert.deepEqual(
+      ids,
+      all.map((r) => Number(r.id)),
+    );
+    assert.equal(text.split('2020-01-01T00:00:00.123Z').length - 1, 5);
   });
 });
 

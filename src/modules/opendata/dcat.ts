@@ -126,7 +126,8 @@ export function buildCatalog(input: CatalogInput): Quad[] {
     if (ds.accrualPeriodicity)
       add(d, n('dct:accrualPeriodicity'), namedNode(`${EU}frequency/${ds.accrualPeriodicity}`));
     if (ds.landingPage) add(d, n('dcat:landingPage'), namedNode(ds.landingPage));
-    // Spatial: the municipality by its AGS (dcat-ap.de political geocoding), or the region's cities.
+    // Spatial: the municipality by its AGS (dcat-ap.de political geocoding) and its GeoNames URI, or
+    // the region's cities.
     const places = city ? [city] : cities;
     add(
       d,
@@ -139,6 +140,7 @@ export function buildCatalog(input: CatalogInput): Quad[] {
       const ags = namedNode(`http://dcat-ap.de/def/politicalGeocoding/municipalityKey/${c.ags}`);
       add(d, n('dcatde:politicalGeocodingURI'), ags);
       add(d, n('dct:spatial'), ags);
+      if (c.geonamesId) add(d, n('dct:spatial'), namedNode(`http://sws.geonames.org/${c.geonamesId}/`));
     }
     if (ds.temporal && (ds.temporal.start || ds.temporal.end)) {
       const period = blankNode();
@@ -198,7 +200,11 @@ export function buildCatalog(input: CatalogInput): Quad[] {
         if (svc.endpointDescription)
           add(s, n('dcat:endpointDescription'), namedNode(svc.endpointDescription));
         if (svc.conformsTo) add(s, n('dct:conformsTo'), namedNode(svc.conformsTo));
-        add(s, n('dct:publisher'), publisher(ds.cityId));
+        add(
+          s,
+          n('dct:publisher'),
+          publisher(svc.publisherCityId === undefined ? ds.cityId : svc.publisherCityId),
+        );
         add(s, n('dct:license'), license);
         add(s, n('dct:accessRights'), namedNode(`${EU}access-right/PUBLIC`));
       }
@@ -208,7 +214,7 @@ export function buildCatalog(input: CatalogInput): Quad[] {
         svc.title,
         'JSON',
         'application/json',
-        svc.endpointUrl,
+        svc.accessUrl ?? svc.endpointUrl,
       );
       add(dist, n('dcat:accessService'), s);
     }

@@ -4,17 +4,18 @@
  */
 import type { Db } from '../../platform/db/index.ts';
 import { rows } from '../../platform/db/index.ts';
-import type { Column, Download } from './model.ts';
+import type { Column, Download, DownloadRow } from './model.ts';
 
 export const BATCH = 5000;
 
-type Row = Record<string, unknown> & { key: string | number; geometry?: string | null };
+type Row = DownloadRow;
 
 /** All rows of a download, batch by batch. */
 export async function* batches(db: Db, download: Download, size = BATCH): AsyncGenerator<Row[]> {
   let after: string | number | null = null;
   for (;;) {
-    const batch: Row[] = await rows<Row>(db, download.page(after, size));
+    const page = download.page(after, size);
+    const batch: Row[] = page instanceof Promise ? await page : await rows<Row>(db, page);
     if (batch.length === 0) return;
     yield batch;
     if (batch.length < size) return;

@@ -16,15 +16,19 @@ export interface Column {
   description: string;
 }
 
+/** One row of a download: the columns by name, its keyset `key`, and GeoJSON text in `geometry`. */
+export type DownloadRow = Record<string, unknown> & { key: string | number; geometry?: string | null };
+
 /**
  * A keyset-paged export. `page(after, limit)` must return at most `limit` rows ordered by `key`
  * (ascending, unique) with key > after (after = null: from the start). Rows hold the columns by name,
- * plus `geometry` (GeoJSON text from ST_AsGeoJSON) when `geo` is true.
+ * plus `geometry` (GeoJSON text from ST_AsGeoJSON) when `geo` is true. The page is either SQL the
+ * catalog runs, or the rows themselves, read through the owning module's service.
  */
 export interface Download {
   columns: Column[];
   geo: boolean;
-  page(after: string | number | null, limit: number): SQL;
+  page(after: string | number | null, limit: number): SQL | Promise<DownloadRow[]>;
 }
 
 /** EU data themes (publications.europa.eu/resource/authority/data-theme). */
@@ -47,6 +51,10 @@ export type Theme =
 export interface Service {
   title: string;
   endpointUrl: string;
+  /** Where this dataset is in the API (the distribution's accessURL); default: the endpoint. */
+  accessUrl?: string;
+  /** Publisher of the service when it serves several cities: null = the region. */
+  publisherCityId?: number | null;
   endpointDescription?: string;
   /** IRI of the standard the API conforms to. */
   conformsTo?: string;

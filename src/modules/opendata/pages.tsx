@@ -154,7 +154,7 @@ export function CatalogPage(props: {
                 </a>
               ))}
               {(d.services ?? []).map((s) => (
-                <a key={s.endpointUrl} class="kern-link" href={s.endpointUrl}>
+                <a key={s.endpointUrl} class="kern-link" href={s.accessUrl ?? s.endpointUrl}>
                   API<span class="sp-visually-hidden"> – {s.title}</span>
                 </a>
               ))}
@@ -238,7 +238,7 @@ export function DatasetPage({ ctx, dataset: d }: { ctx: PageContext; dataset: Da
         ))}
         {(d.services ?? []).map((s) => (
           <li key={s.endpointUrl}>
-            <a class="kern-link" href={s.endpointUrl}>
+            <a class="kern-link" href={s.accessUrl ?? s.endpointUrl}>
               {s.title}
             </a>
           </li>

@@ -8,6 +8,7 @@ import { audit } from '../../platform/audit/service.ts';
 import { hasRole, newToken, sha256 } from '../../platform/auth/service.ts';
 import { type Db, one, rows, sql } from '../../platform/db/index.ts';
 import { intakeImage, type StoredImage } from '../../platform/files/images.ts';
+import { type GeoSource, sqlSource } from '../../platform/geo/source.ts';
 import { forbidden, HttpError, notFound, unprocessable } from '../../platform/http/errors.ts';
 import { queueMail } from '../../platform/mail/service.ts';
 import { type City, cityAt } from '../../platform/tenancy/service.ts';
@@ -1068,4 +1069,58 @@ export async function updateCategory(
       details: { department, ackDays: change.ackDays, slaDays: change.slaDays, active: change.active },
     });
   });
+}
+
+// ---- public reads for the map and the open data catalog (published reports, no personal data) ----
+
+/** Published reports with a location as a map source; city undefined: all cities. */
+export function publicReportPlaces(db: Db, city: number | undefined): GeoSource {
+  return sqlSource(
+    db,
+    sql`SELECT r.id::text AS id, k.name AS name,
+        concat_ws(' · ', CASE r.status WHEN 'eingegangen' THEN 'eingegangen' WHEN 'bestaetigt' THEN 'bestätigt'
+          WHEN 'in_bearbeitung' THEN 'in Bearbeitung' WHEN 'erledigt' THEN 'erledigt' WHEN 'abgelehnt' THEN 'abgelehnt'
+          WHEN 'duplikat' THEN 'Duplikat' ELSE 'weitergeleitet' END, r.address) AS info,
+        '/' || c.slug || '/maengel/' || r.id AS url, r.location AS geom
+      FROM reports r JOIN report_categories k ON k.id = r.category_id JOIN cities c ON c.id = r.city_id
+      WHERE r.published_at IS NOT NULL AND r.location IS NOT NULL
+        AND ${city === undefined ? sql`true` : sql`r.city_id = ${city}`}`,
+  );
+}
+
+/** Per city: number of published reports, newest change, first and last receipt. */
+export function publicReportStats(
+  db: Db,
+): Promise<{ city_id: number; modified: Date; first: Date; last: Date; n: number }[]> {
+  return rows(
+    db,
+    sql`SELECT city_id, max(updated_at) AS modified, min(created_at) AS first, max(created_at) AS last,
+          count(*)::int AS n
+        FROM reports WHERE published_at IS NOT NULL GROUP BY city_id`,
+  );
+}
+
+/**
+ * One keyset page (by id) of a city's published reports for the open data download: no reporter
+ * data, hidden texts empty; columns documented in the catalog's reports provider.
+ */
+export function publicReportPage(
+  db: Db,
+  opts: { cityId: number; pageUrl: string },
+  after: number | null,
+  limit: number,
+): Promise<(Record<string, unknown> & { key: number; geometry: string | null })[]> {
+  return rows(
+    db,
+    sql`SELECT r.id AS key, r.id, k.code AS kategorie, k.name AS kategorie_name, r.status,
+          CASE WHEN r.text_hidden THEN '' ELSE r.description END AS beschreibung,
+          r.address AS adresse, round(ST_Y(r.location)::numeric, 6) AS breite,
+          round(ST_X(r.location)::numeric, 6) AS laenge, r.created_at AS erstellt,
+          r.acknowledged_at AS bestaetigt, r.closed_at AS abgeschlossen, r.updated_at AS geaendert,
+          ${opts.pageUrl} || r.id AS url, ST_AsGeoJSON(r.location, 6) AS geometry
+        FROM reports r JOIN report_categories k ON k.id = r.category_id
+        WHERE r.city_id = ${opts.cityId} AND r.published_at IS NOT NULL
+          AND (${after}::bigint IS NULL OR r.id > ${after}::bigint)
+        ORDER BY r.id LIMIT ${limit}`,
+  );
 }

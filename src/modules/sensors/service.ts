@@ -654,3 +654,73 @@ export async function updateDatastreamSettings(
   await db.execute(sql`UPDATE sta_datastreams SET kind = ${s.kind}, threshold_value = ${s.thresholdValue},
     threshold_direction = ${s.thresholdDirection}, threshold_message = ${s.thresholdMessage} WHERE id = ${id}`);
 }
+
+// ---- open data and maps: public datastreams and their observations ----
+
+/**
+ * Every datastream, for catalogs and maps: all of them are public (SensorThings reads need no key).
+ * Time ranges are the ones ingest maintains per batch, as Dates on both drivers.
+ */
+export async function publicDatastreams(db: Db): Promise<DatastreamInfo[]> {
+  const toDate = (v: Date | string | null) => (v === null ? null : new Date(v));
+  return (await listDatastreams(db)).map((d) => ({
+    ...d,
+    phenomenonTimeStart: toDate(d.phenomenonTimeStart),
+    phenomenonTimeEnd: toDate(d.phenomenonTimeEnd),
+  }));
+}
+
+/** One observation as published: the result is result_number, or the JSON result for other types. */
+export interface PublicObservation {
+  id: number;
+  phenomenonTime: Date;
+  phenomenonTimeEnd: Date | null;
+  resultTime: Date | null;
+  result: number | string | boolean | Record<string, unknown> | unknown[] | null;
+  /** Keyset cursor of this row ("time|id", time in microseconds): pass it as `after` for the next page. */
+  cursor: string;
+}
+
+const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|(\d{1,18})$/;
+
+/**
+ * A page of a datastream's observations, oldest first, keyset-paged on (phenomenon_time, id) over the
+ * (datastream_id, phenomenon_time) index — no OFFSET, so page 10,000 costs what page 1 costs and an
+ * export of any length holds one page in memory. The cursor keeps microseconds (a JS Date would not).
+ */
+export async function observationPage(
+  db: Db,
+  datastreamId: number,
+  after: string | null,
+  limit: number,
+): Promise<PublicObservation[]> {
+  const m = after === null ? null : CURSOR.exec(after);
+  if (after !== null && !m) throw new Error(`invalid observation cursor: ${after}`);
+  const from = m
+    ? sql`AND o.phenomenon_time >= ${m[1]}::timestamptz
+      AND (o.phenomenon_time > ${m[1]}::timestamptz OR o.id > ${m[2]}::bigint)`
+    : sql``;
+  const list = await rows<{
+    id: string | number;
+    phenomenon_time: Date | string;
+    phenomenon_time_end: Date | string | null;
+    result_time: Date | string | null;
+    result_number: number | null;
+    result_json: PublicObservation['result'];
+    t: string;
+  }>(
+    db,
+    sql`SELECT o.id, o.phenomenon_time, o.phenomenon_time_end, o.result_time, o.result_number, o.result_json,
+          to_char(o.phenomenon_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS t
+        FROM sta_observations o WHERE o.datastream_id = ${datastreamId} ${from}
+        ORDER BY o.phenomenon_time, o.id LIMIT ${limit}`,
+  );
+  return list.map((r) => ({
+    id: Number(r.id),
+    phenomenonTime: new Date(r.phenomenon_time),
+    phenomenonTimeEnd: r.phenomenon_time_end === null ? null : new Date(r.phenomenon_time_end),
+    resultTime: r.result_time === null ? null : new Date(r.result_time),
+    result: r.result_number ?? r.result_json ?? null,
+    cursor: `${r.t}|${r.id}`,
+  }));
+}

@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { audit } from '../../platform/audit/service.ts';
 import { hasRole } from '../../platform/auth/service.ts';
-import type { Database, Db } from '../../platform/db/index.ts';
+import { type Database, type Db, rows, sql } from '../../platform/db/index.ts';
 import { forbidden, notFound, unprocessable } from '../../platform/http/errors.ts';
 import type { CurrentUser } from '../../platform/web/context.ts';
 import * as q from './queries.ts';
@@ -537,3 +537,24 @@ export const slideWindow = (s: q.SlideRow) => ({ weekdays: s.weekdays, from: s.t
 /** Slides the stele shows at this moment (enabled, inside their weekdays and time window). */
 export const activeSlides = (slides: q.SlideRow[], now = new Date()) =>
   slides.filter((s) => s.enabled && isActiveAt(slideWindow(s), now));
+
+/** A stele as the public sees it on the map: name, place and point. Never the device key or URL. */
+export interface PublicStele {
+  id: number;
+  cityId: number;
+  name: string;
+  place: string;
+  lon: number;
+  lat: number;
+}
+
+/** Active steles with a location; cityId undefined: all cities. */
+export function publicSteles(db: Db, cityId?: number): Promise<PublicStele[]> {
+  return rows<PublicStele>(
+    db,
+    sql`SELECT s.id, s.city_id AS "cityId", s.name, s.place, ST_X(s.location)::float8 AS lon, ST_Y(s.location)::float8 AS lat
+        FROM signage_steles s
+        WHERE s.active AND s.location IS NOT NULL ${cityId === undefined ? sql`` : sql`AND s.city_id = ${cityId}`}
+        ORDER BY s.name, s.id`,
+  );
+}

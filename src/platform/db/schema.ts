@@ -36,6 +36,7 @@ export const cities = pgTable('cities', {
   contact: jsonb('contact').notNull(),
   theme: jsonb('theme').notNull(),
   sort: integer('sort').notNull(),
+  geonamesId: integer('geonames_id'),
 });
 
 export const users = pgTable('users', {

@@ -23,6 +23,8 @@ export interface City {
   name: string;
   shortName: string;
   ags: string;
+  /** GeoNames ID (dct:spatial in the open data catalog); null when not set. */
+  geonamesId: number | null;
   contact: Contact;
   theme: { primary?: string };
 }
@@ -33,6 +35,7 @@ interface CityRow {
   name: string;
   short_name: string;
   ags: string;
+  geonames_id: number | null;
   contact: Contact;
   theme: City['theme'];
 }
@@ -43,6 +46,7 @@ const toCity = (r: CityRow): City => ({
   name: r.name,
   shortName: r.short_name,
   ags: r.ags.trim(),
+  geonamesId: r.geonames_id ?? null,
   contact: r.contact,
   theme: r.theme,
 });
@@ -55,7 +59,7 @@ export async function getRegion(db: Db): Promise<Region> {
 export async function listCities(db: Db): Promise<City[]> {
   const r = await rows<CityRow>(
     db,
-    sql`SELECT id, slug, name, short_name, ags, contact, theme FROM cities ORDER BY sort, name`,
+    sql`SELECT id, slug, name, short_name, ags, geonames_id, contact, theme FROM cities ORDER BY sort, name`,
   );
   return r.map(toCity);
 }
@@ -64,7 +68,7 @@ export async function listCities(db: Db): Promise<City[]> {
 export async function cityAt(db: Db, lon: number, lat: number): Promise<City | undefined> {
   const r = await one<CityRow>(
     db,
-    sql`SELECT id, slug, name, short_name, ags, contact, theme FROM cities
+    sql`SELECT id, slug, name, short_name, ags, geonames_id, contact, theme FROM cities
         WHERE ST_Contains(boundary, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)) LIMIT 1`,
   );
   return r && toCity(r);
@@ -83,6 +87,7 @@ export interface NewCity {
   name: string;
   shortName: string;
   ags: string;
+  geonamesId?: number | null;
   boundary: object;
   contact: Contact;
   theme?: City['theme'];
@@ -97,12 +102,12 @@ export async function upsertRegion(db: Db, region: Region): Promise<void> {
 export async function upsertCity(db: Db, c: NewCity): Promise<number> {
   const r = await one<{ id: number }>(
     db,
-    sql`INSERT INTO cities (slug, name, short_name, ags, boundary, contact, theme, sort)
-      VALUES (${c.slug}, ${c.name}, ${c.shortName}, ${c.ags},
+    sql`INSERT INTO cities (slug, name, short_name, ags, geonames_id, boundary, contact, theme, sort)
+      VALUES (${c.slug}, ${c.name}, ${c.shortName}, ${c.ags}, ${c.geonamesId ?? null},
         ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(c.boundary)}), 4326)),
         ${JSON.stringify(c.contact)}::jsonb, ${JSON.stringify(c.theme ?? {})}::jsonb, ${c.sort ?? 0})
       ON CONFLICT (slug) DO UPDATE SET name = excluded.name, short_name = excluded.short_name,
-        ags = excluded.ags, boundary = excluded.boundary, contact = excluded.contact, theme = excluded.theme
+        ags = excluded.ags, geonames_id = excluded.geonames_id, boundary = excluded.boundary, contact = excluded.contact, theme = excluded.theme
       RETURNING id`,
   );
   return r!.id;

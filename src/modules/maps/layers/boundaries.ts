@@ -1,5 +1,6 @@
 /** Map layer: city boundaries. */
 import { sql } from '../../../platform/db/index.ts';
+import { sqlSource } from '../../../platform/geo/source.ts';
 import { inScope, type LayerProvider } from '../model.ts';
 
 export const boundaryLayers: LayerProvider = async (ctx) => [
@@ -14,7 +15,10 @@ export const boundaryLayers: LayerProvider = async (ctx) => [
     symbol: 'area',
     default: true,
     dataset: 'region-stadtgrenzen',
-    source: sql`SELECT 'stadt-' || id AS id, name, 'AGS ' || ags AS info, '/' || slug || '/' AS url,
-      boundary AS geom FROM cities WHERE ${inScope(ctx, sql`id`)}`,
+    source: sqlSource(
+      ctx.db,
+      sql`SELECT 'stadt-' || id AS id, name, 'AGS ' || ags AS info, '/' || slug || '/' AS url,
+        boundary AS geom FROM cities WHERE ${inScope(ctx, sql`id`)}`,
+    ),
   },
 ];

@@ -1,8 +1,9 @@
 /**
  * Map layer: upcoming public events that have a location, each once at its next date (recurring events
- * expanded by the content service). The list is small, so it enters the query as one JSON parameter.
+ * expanded by the content service). The list is small, so it enters the query as one JSON parameter
+ * (pointSource).
  */
-import { sql } from '../../../platform/db/index.ts';
+import { pointSource } from '../../../platform/geo/source.ts';
 import { upcomingLocatedEvents } from '../../content/service.ts';
 import type { LayerProvider } from '../model.ts';
 
@@ -44,9 +45,7 @@ export const eventLayers: LayerProvider = async (ctx) => {
       color: '#6a3d9a',
       symbol: 'point',
       ...(ctx.city ? { dataset: `${ctx.city.slug}-veranstaltungen` } : {}),
-      source: sql`SELECT x.id, x.name, x.info, x.url, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326) AS geom
-        FROM jsonb_to_recordset(${JSON.stringify(features)}::jsonb)
-          AS x(id text, name text, info text, url text, lat float8, lon float8)`,
+      source: pointSource(ctx.db, features),
     },
   ];
 };

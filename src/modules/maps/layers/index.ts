@@ -9,6 +9,8 @@ import { eventLayers } from './events.ts';
 import { offerLayers } from './offers.ts';
 import { ownLayers } from './own.ts';
 import { reportLayers } from './reports.ts';
+import { sensorLayers } from './sensors.ts';
+import { steleLayers } from './steles.ts';
 
 export const LAYER_PROVIDERS: LayerProvider[] = [
   boundaryLayers,
@@ -16,5 +18,7 @@ export const LAYER_PROVIDERS: LayerProvider[] = [
   reportLayers,
   bonusLayers,
   eventLayers,
+  sensorLayers,
+  steleLayers,
   ownLayers,
 ];

@@ -1,5 +1,5 @@
 /** Map layer: published offers and facilities of the directory that have a location. */
-import { sql } from '../../../platform/db/index.ts';
+import { publicOfferPlaces } from '../../directory/service.ts';
 import type { LayerProvider } from '../model.ts';
 
 export const offerLayers: LayerProvider = async (ctx) => [
@@ -14,12 +14,6 @@ export const offerLayers: LayerProvider = async (ctx) => [
     symbol: 'point',
     default: true,
     ...(ctx.city ? { dataset: `${ctx.city.slug}-angebote` } : {}),
-    source: sql`SELECT o.id::text AS id, o.title AS name,
-        concat_ws(', ', o.address->>'street', concat_ws(' ', o.address->>'postalCode', o.address->>'locality')) AS info,
-        CASE WHEN c.slug IS NULL THEN '/angebote/' || o.slug ELSE '/' || c.slug || '/angebote/' || o.slug END AS url,
-        o.location AS geom
-      FROM offers o LEFT JOIN cities c ON c.id = o.city_id
-      WHERE o.status = 'published' AND o.location IS NOT NULL
-        AND ${ctx.city ? sql`(o.city_id = ${ctx.city.id} OR o.city_id IS NULL)` : sql`true`}`,
+    source: publicOfferPlaces(ctx.db, ctx.city?.id),
   },
 ];

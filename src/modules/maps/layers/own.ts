@@ -3,6 +3,7 @@
  * (published contributions only). City maps show the city's layers and the region's.
  */
 import { rows, sql } from '../../../platform/db/index.ts';
+import { sqlSource } from '../../../platform/geo/source.ts';
 import type { LayerContext, LayerDef, LayerProvider } from '../model.ts';
 
 interface Row {
@@ -45,9 +46,12 @@ export const ownLayers: LayerProvider = async (ctx: LayerContext) => {
         color: r.color,
         symbol: r.symbol,
         dataset: `${scope}-karte-${r.slug}`,
-        cells: sql`SELECT zoom, gx, gy, n, x, y FROM map_feature_cells WHERE layer_id = ${r.id}`,
-        source: sql`SELECT f.id::text AS id, f.name, coalesce(f.properties->>'beschreibung', f.properties->>'description', '') AS info,
+        source: sqlSource(
+          ctx.db,
+          sql`SELECT f.id::text AS id, f.name, coalesce(f.properties->>'beschreibung', f.properties->>'description', '') AS info,
             f.url, f.geom FROM map_features f WHERE f.layer_id = ${r.id}`,
+          sql`SELECT zoom, gx, gy, n, x, y FROM map_feature_cells WHERE layer_id = ${r.id}`,
+        ),
       };
     }
     return {
@@ -58,10 +62,13 @@ export const ownLayers: LayerProvider = async (ctx: LayerContext) => {
       symbol: 'point',
       dataset: `${scope}-beitraege-${r.slug}`,
       contribution: { layerId: r.id, slug: r.slug, question: r.question ?? '', open: r.contributions_open },
-      source: sql`SELECT b.id::text AS id, left(b.comment, 80) AS name,
+      source: sqlSource(
+        ctx.db,
+        sql`SELECT b.id::text AS id, left(b.comment, 80) AS name,
           b.supporters || CASE WHEN b.supporters = 1 THEN ' Unterstützung' ELSE ' Unterstützungen' END AS info,
           ${`/${scope === 'region' ? (ctx.city?.slug ?? ctx.cities[0]?.slug ?? '') : scope}/karte/mitmachen/${r.slug}#beitrag-`} || b.id AS url,
           b.geom FROM map_contributions b WHERE b.layer_id = ${r.id} AND b.status = 'published'`,
+      ),
     };
   });
 };

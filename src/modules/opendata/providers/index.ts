@@ -11,6 +11,7 @@ import { mapDatasets } from './maps.ts';
 import { measureDatasets } from './measures.ts';
 import { offersDatasets } from './offers.ts';
 import { reportsDatasets } from './reports.ts';
+import { sensorDatasets } from './sensors.ts';
 
 export const DATASET_PROVIDERS: DatasetProvider[] = [
   boundaryDatasets,
@@ -20,5 +21,6 @@ export const DATASET_PROVIDERS: DatasetProvider[] = [
   mapDatasets,
   eventDatasets,
   measureDatasets,
+  sensorDatasets,
   externalDatasets,
 ];

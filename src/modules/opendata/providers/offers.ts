@@ -1,17 +1,12 @@
-/** Dataset provider: published offers and services of the directory, one dataset per city. */
-import { rows, sql } from '../../../platform/db/index.ts';
+/** Dataset provider: published offers and services of the directory (read through its service), one dataset per city. */
+import { publicOfferPage, publicOfferStats } from '../../directory/service.ts';
 import type { DatasetMeta, DatasetProvider } from '../model.ts';
 import { scopeSlug } from '../model.ts';
 
 export const offersDatasets: DatasetProvider = async ({ db, cities, region, baseUrl }) => {
-  const stats = await rows<{ city_id: number | null; modified: Date; issued: Date | null; n: number }>(
-    db,
-    sql`SELECT city_id, max(updated_at) AS modified, min(published_at) AS issued, count(*)::int AS n
-        FROM offers WHERE status = 'published' GROUP BY city_id`,
-  );
+  const stats = await publicOfferStats(db);
   return stats.map((s): DatasetMeta => {
     const city = cities.find((c) => c.id === s.city_id);
-    const where = city ? sql`o.city_id = ${city.id}` : sql`o.city_id IS NULL`;
     const base = city ? `/${city.slug}` : '';
     return {
       slug: `${scopeSlug(cities, s.city_id)}-angebote`,
@@ -55,19 +50,13 @@ export const offersDatasets: DatasetProvider = async ({ db, cities, region, base
           { name: 'geaendert', datatype: 'dateTime', description: 'Letzte Änderung (ISO 8601)' },
           { name: 'url', datatype: 'anyURI', description: 'Seite des Angebots auf der Plattform' },
         ],
-        page: (after, limit) => sql`
-          SELECT o.id::text AS key, o.id::text AS id, o.title AS titel, o.kind AS art,
-            o.summary AS kurzbeschreibung, array_to_string(o.categories, ';') AS kategorien,
-            o.provider AS anbieter, o.address->>'street' AS strasse, o.address->>'postalCode' AS plz,
-            o.address->>'locality' AS ort, o.contact->>'phone' AS telefon, o.contact->>'website' AS webseite,
-            o.opening_hours AS oeffnungszeiten, o.online_service_url AS online_dienst, o.leika_key AS leika,
-            round(ST_Y(o.location)::numeric, 6) AS breite, round(ST_X(o.location)::numeric, 6) AS laenge,
-            o.updated_at AS geaendert, ${`${baseUrl}${base}/angebote/`} || o.slug AS url,
-            ST_AsGeoJSON(o.location, 6) AS geometry
-          FROM offers o
-          WHERE o.status = 'published' AND ${where}
-            AND (${after}::uuid IS NULL OR o.id > ${after}::uuid)
-          ORDER BY o.id LIMIT ${limit}`,
+        page: (after, limit) =>
+          publicOfferPage(
+            db,
+            { cityId: s.city_id, pageUrl: `${baseUrl}${base}/angebote/` },
+            after === null ? null : String(after),
+            limit,
+          ),
       },
     };
   });

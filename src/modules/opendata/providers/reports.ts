@@ -1,15 +1,10 @@
-/** Dataset provider: published defect reports without any personal data, one dataset per city. */
-import { rows, sql } from '../../../platform/db/index.ts';
+/** Dataset provider: published defect reports without any personal data (read through the reports service), one dataset per city. */
+import { publicReportPage, publicReportStats } from '../../reports/service.ts';
 import type { DatasetMeta, DatasetProvider } from '../model.ts';
 import { scopeSlug } from '../model.ts';
 
 export const reportsDatasets: DatasetProvider = async ({ db, cities, baseUrl }) => {
-  const stats = await rows<{ city_id: number; modified: Date; first: Date; last: Date; n: number }>(
-    db,
-    sql`SELECT city_id, max(updated_at) AS modified, min(created_at) AS first, max(created_at) AS last,
-          count(*)::int AS n
-        FROM reports WHERE published_at IS NOT NULL GROUP BY city_id`,
-  );
+  const stats = await publicReportStats(db);
   return stats.flatMap((s): DatasetMeta[] => {
     const city = cities.find((c) => c.id === s.city_id);
     if (!city) return [];
@@ -61,18 +56,13 @@ export const reportsDatasets: DatasetProvider = async ({ db, cities, baseUrl }) 
             { name: 'geaendert', datatype: 'dateTime', description: 'Letzte Änderung' },
             { name: 'url', datatype: 'anyURI', description: 'Seite der Meldung' },
           ],
-          page: (after, limit) => sql`
-            SELECT r.id AS key, r.id, k.code AS kategorie, k.name AS kategorie_name, r.status,
-              CASE WHEN r.text_hidden THEN '' ELSE r.description END AS beschreibung,
-              r.address AS adresse, round(ST_Y(r.location)::numeric, 6) AS breite,
-              round(ST_X(r.location)::numeric, 6) AS laenge, r.created_at AS erstellt,
-              r.acknowledged_at AS bestaetigt, r.closed_at AS abgeschlossen, r.updated_at AS geaendert,
-              ${`${baseUrl}/${city.slug}/maengel/`} || r.id AS url,
-              ST_AsGeoJSON(r.location, 6) AS geometry
-            FROM reports r JOIN report_categories k ON k.id = r.category_id
-            WHERE r.city_id = ${city.id} AND r.published_at IS NOT NULL
-              AND (${after}::bigint IS NULL OR r.id > ${after}::bigint)
-            ORDER BY r.id LIMIT ${limit}`,
+          page: (after, limit) =>
+            publicReportPage(
+              db,
+              { cityId: city.id, pageUrl: `${baseUrl}/${city.slug}/maengel/` },
+              after === null ? null : Number(after),
+              limit,
+            ),
         },
       },
     ];
