@@ -133,7 +133,8 @@ export async function runParticipationBench(): Promise<{ rows: Row[]; details: R
   let floor: Server | undefined;
   const app = await buildApp(
     loadConfig(
-      { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent' },
+      // Every request renders: the page cache would answer repeated URLs without any work.
+      { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent', PAGE_CACHE_SECONDS: '0' },
       { secret: 'bench-secret-bench-secret-bench-secret-1', databaseUrl: undefined },
     ),
     { database, logger: false },
