@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { check as checkGeoJson } from '@placemarkio/check-geojson';
 import { PbfReader } from 'pbf';
@@ -221,6 +222,15 @@ describe('vector tiles', () => {
     const res = await t.app.inject({ method: 'GET', url: `/aalen/karte/kacheln/angebote/14/${x}/${y}.mvt` });
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['content-type'], 'application/vnd.mapbox-vector-tile');
+    // Tile clients ask for gzip: tiles above the 1 KB threshold come compressed.
+    assert.ok(res.rawPayload.length > 1024, `tile of ${res.rawPayload.length} bytes`);
+    const zipped = await t.app.inject({
+      method: 'GET',
+      url: `/aalen/karte/kacheln/angebote/14/${x}/${y}.mvt`,
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.deepEqual(gunzipSync(zipped.rawPayload), res.rawPayload);
     const layer = decode(res.rawPayload).layers.angebote!;
     assert.ok(layer, 'layer named by its key');
     assert.equal(layer.extent, 4096);

@@ -60,6 +60,10 @@ export const httpPlatform = fp(async (app: FastifyInstance) => {
     // Dynamic pages: a moderate brotli level compresses well at a fraction of level 11's cost.
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
     zlibOptions: { level: 6 },
+    // The plugin's default types, plus vector tiles (protobuf, not marked compressible in mime-db;
+    // tile clients expect gzip). Never event streams: SSE must flush each event.
+    customTypes:
+      /^text\/(?!event-stream)|(?:\+|\/)json(?:;|$)|(?:\+|\/)text(?:;|$)|(?:\+|\/)xml(?:;|$)|octet-stream(?:;|$)|^application\/vnd\.mapbox-vector-tile/,
   });
   securityHeaders(app, { tileOrigin: process.env.MAP_TILE_ORIGIN });
   // Before the session hook: a cached anonymous page needs no session lookup.
