@@ -58,12 +58,10 @@ const RESULT_CACHE_MAX = 1_000;
 /** 10 pages of 20; deeper pages are ranked in SQL at their offset. */
 const RESULT_TOP = 200;
 interface Matches {
-  at: number;
   facets: Facets;
   total: number;
   top: string[];
 }
-const resultCache = new WeakMap<Db, Map<string, Matches>>();
 let offersGeneration = 0;
 
 /** Call after every write to offers, so cached search results are never older than that write. */
@@ -71,48 +69,43 @@ export function offersChanged(): void {
   offersGeneration++;
 }
 
-/**
- * The compiled full-text queries of a search text: the same words with other filters or pages need
- * not look up typos and compounds again. The dictionary changes only with offers, hence the key.
- */
-const compiledCache = new WeakMap<Db, Map<string, q.CompiledText & { at: number }>>();
+type Cache<T> = WeakMap<Db, Map<string, { at: number; value: T }>>;
 
-async function compiled(db: Db, text: string): Promise<q.CompiledText> {
-  let cache = compiledCache.get(db);
+/** A value per database and key, reloaded after a write to offers or RESULT_TTL_MS. */
+async function cached<T>(store: Cache<T>, db: Db, key: string, load: () => Promise<T>): Promise<T> {
+  let cache = store.get(db);
   if (!cache) {
     cache = new Map();
-    compiledCache.set(db, cache);
+    store.set(db, cache);
   }
-  const key = `${offersGeneration}|${text}`;
-  const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < RESULT_TTL_MS) return hit;
-  const c = { ...(await q.compileText(db, text)), at: Date.now() };
+  const k = `${offersGeneration}|${key}`;
+  const hit = cache.get(k);
+  if (hit && Date.now() - hit.at < RESULT_TTL_MS) return hit.value;
+  const value = await load();
   if (cache.size >= RESULT_CACHE_MAX) cache.clear();
-  cache.set(key, c);
-  return c;
+  cache.set(k, { at: Date.now(), value });
+  return value;
 }
 
-async function matches(db: Db, filter: q.SearchFilter): Promise<Matches> {
-  let cache = resultCache.get(db);
-  if (!cache) {
-    cache = new Map();
-    resultCache.set(db, cache);
-  }
-  const key = `${offersGeneration}|${JSON.stringify({ ...filter, compiled: undefined })}`;
-  const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < RESULT_TTL_MS) return hit;
-  const pass = await q.searchPass(db, filter, RESULT_TOP);
-  const facets: Facets = { city: {}, kind: {}, category: {}, life: {} };
-  let total = 0;
-  for (const r of pass.facets) {
-    const counts = facets[r.facet];
-    for (const value of r.values ?? [r.value ?? 'region']) counts[value] = (counts[value] ?? 0) + r.count;
-    if (r.facet === 'city') total += r.count;
-  }
-  if (cache.size >= RESULT_CACHE_MAX) cache.clear();
-  const entry = { at: Date.now(), facets, total, top: pass.top };
-  cache.set(key, entry);
-  return entry;
+/**
+ * The compiled full-text queries of a search text: the same words with other filters or pages need
+ * not look up typos and compounds again. The dictionary changes only with offers.
+ */
+const compiledCache: Cache<q.CompiledText> = new WeakMap();
+const resultCache: Cache<Matches> = new WeakMap();
+
+function matches(db: Db, filter: q.SearchFilter): Promise<Matches> {
+  return cached(resultCache, db, JSON.stringify({ ...filter, compiled: undefined }), async () => {
+    const pass = await q.searchPass(db, filter, RESULT_TOP);
+    const facets: Facets = { city: {}, kind: {}, category: {}, life: {} };
+    let total = 0;
+    for (const r of pass.facets) {
+      const counts = facets[r.facet];
+      for (const value of r.values ?? [r.value ?? 'region']) counts[value] = (counts[value] ?? 0) + r.count;
+      if (r.facet === 'city') total += r.count;
+    }
+    return { facets, total, top: pass.top };
+  });
 }
 
 /** Search over published offers: German full text, typo tolerance, facets, paging. */
@@ -128,7 +121,8 @@ export async function searchOffers(db: Db, params: SearchParams): Promise<Search
     online: params.online ?? false,
     includeDrafts: params.includeDrafts ?? false,
   };
-  if (filter.q) filter.compiled = await compiled(db, filter.q);
+  if (filter.q)
+    filter.compiled = await cached(compiledCache, db, filter.q, () => q.compileText(db, filter.q));
   if (params.openNow) {
     // Opening hours are rules, not data SQL can compare: evaluate each distinct rule once here, then
     // filter by the rules that are open now (far fewer than the offers that use them).
