@@ -4,6 +4,7 @@ import { type Agent, cityId, form, type TestApp, testApp, userAgent } from '../.
 import { rows, sql } from '../../platform/db/index.ts';
 import { seedDirectory } from './seed.ts';
 import { getOfferBySlug } from './service.ts';
+import { offerInput } from './test-fixtures.ts';
 import { JSON_FORMAT } from './transfer.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
@@ -43,29 +44,12 @@ function offerForm(overrides: Record<string, string | string[]> = {}): Record<st
 }
 
 function apiOffer(overrides: Record<string, unknown> = {}) {
-  return {
+  return offerInput({
     slug: 'api-angebot',
-    kind: 'counselling',
-    status: 'published',
     title: 'Beratung per API',
     summary: 'Eine Beratung, die über die Schnittstelle angelegt wurde.',
-    body: '',
-    easyLanguage: '',
-    categories: ['soziales'],
-    lifeSituations: [],
-    targetGroups: [],
-    tags: [],
-    provider: '',
-    contact: {},
-    address: null,
-    location: null,
-    openingHours: null,
-    accessibility: {},
-    onlineServiceUrl: null,
-    leikaKey: null,
-    lastReviewed: null,
     ...overrides,
-  };
+  });
 }
 
 /** multipart/form-data body with text fields and at most one file. */

@@ -162,23 +162,7 @@ export async function pointInCity(db: Db, cityId: number | null, lon: number, la
   return Boolean(r);
 }
 
-// ---- search ----
-
-export interface SearchFilter {
-  q: string;
-  /** Restrict to one city; region-wide offers are included. */
-  cityId: number | undefined;
-  kinds: string[];
-  categories: string[];
-  lifeSituations: string[];
-  online: boolean;
-  /** Include drafts (staff lists). */
-  includeDrafts: boolean;
-  /** Only offers with one of these opening-hours rules (used by "open now"). */
-  openingHours?: string[];
-  /** The full-text queries of q, when compiled already (compileText). */
-  compiled?: CompiledText;
-}
+// ---- search (the in-process index does the rest: search-index.ts) ----
 
 /** The two full-text queries of a search text (see offer_search_query), as tsquery text. */
 export interface CompiledText {
@@ -186,7 +170,7 @@ export interface CompiledText {
   rank: string;
 }
 
-/** Runs offer_search_query once; its result can be reused as parameters while the words are the same. */
+/** Stems a search text and adds look-alikes of its words from the dictionary of offer words. */
 export async function compileText(db: Db, text: string): Promise<CompiledText> {
   const r = await one<CompiledText>(
     db,
@@ -195,139 +179,10 @@ export async function compileText(db: Db, text: string): Promise<CompiledText> {
   return r ?? { match: '', rank: '' };
 }
 
-/**
- * The WHERE clause of a search. `textMatch` is the full-text query of f.q when the caller computed it
- * once already (searchPage); by default it is computed in a scalar subquery, once per statement.
- */
-export function filterSql(f: SearchFilter, textMatch?: SQL): SQL {
-  const parts: SQL[] = [f.includeDrafts ? sql`TRUE` : sql`o.status = 'published'`];
-  if (f.cityId !== undefined) parts.push(sql`(o.city_id = ${f.cityId} OR o.city_id IS NULL)`);
-  if (f.kinds.length) parts.push(sql`o.kind = ANY(${arr(f.kinds)})`);
-  if (f.categories.length) parts.push(sql`o.categories && ${arr(f.categories)}`);
-  if (f.lifeSituations.length) parts.push(sql`o.life_situations && ${arr(f.lifeSituations)}`);
-  if (f.online) parts.push(sql`o.online_service_url IS NOT NULL`);
-  if (f.openingHours) parts.push(sql`o.opening_hours = ANY(${arr(f.openingHours)})`);
-  if (f.q) {
-    // German full text; typos and compounds through the dictionary of offer words (migration 0007),
-    // so matching always runs on the GIN index, never as trigram similarity against every offer.
-    const match =
-      textMatch ??
-      (f.compiled ? sql`${f.compiled.match}::tsquery` : sql`(SELECT match FROM offer_search_query(${f.q}))`);
-    parts.push(sql`o.search @@ ${match}`);
-  }
-  return sql.join(parts, sql` AND `);
-}
-
-export interface SearchPageRow extends OfferRow {
-  rank: number;
-}
-
-/** The full-text queries of a search text: compiled already, or computed once per statement (a CTE). */
-function textQuery(f: SearchFilter): { cte: SQL; rank: SQL; match: SQL | undefined } {
-  if (!f.q) return { cte: sql``, rank: sql`0::real`, match: undefined };
-  if (f.compiled) {
-    return {
-      cte: sql``,
-      rank: sql`ts_rank_cd(o.search, ${f.compiled.rank}::tsquery, 32)`,
-      match: sql`${f.compiled.match}::tsquery`,
-    };
-  }
-  return {
-    cte: sql`query AS MATERIALIZED (SELECT match, rank FROM offer_search_query(${f.q})),`,
-    rank: sql`ts_rank_cd(o.search, (SELECT rank FROM query), 32)`,
-    match: sql`(SELECT match FROM query)`,
-  };
-}
-
-/**
- * Result order: best rank first, then title; the id makes the order total, so pages never overlap.
- * Without a search text only the title counts (served by offers_published_title_idx).
- */
-function resultOrder(f: SearchFilter): SQL {
-  return f.q ? sql`rank DESC, title, id` : sql`title, id`;
-}
-
-/** One page of matches at any offset. */
-export async function searchPage(db: Db, f: SearchFilter, limit: number, offset: number): Promise<Offer[]> {
-  // Rank over narrow rows, then read the full rows of this page only.
-  const t = textQuery(f);
-  const r = await rows<SearchPageRow>(
-    db,
-    sql`WITH ${t.cte} page AS (
-        SELECT o.id, o.title, ${t.rank} AS rank
-        FROM offers o WHERE ${filterSql(f, t.match)}
-        ORDER BY ${resultOrder(f)}
-        LIMIT ${limit} OFFSET ${offset})
-      SELECT ${OFFER_COLUMNS}, page.rank
-      FROM page JOIN offers o ON o.id = page.id LEFT JOIN cities c ON c.id = o.city_id
-      ORDER BY page.rank DESC, page.title, page.id`,
-  );
-  return r.map(toOffer);
-}
-
-export interface FacetRow {
-  facet: 'city' | 'kind' | 'category' | 'life';
-  /** The value (city slug, null for region-wide offers; kind) … */
-  value: string | null;
-  /** … or, for categories and life situations, the set of values these offers share. */
-  values: string[] | null;
-  count: number;
-}
-
-export interface SearchPass {
-  facets: FacetRow[];
-  /** The ids of the first `top` matches, in result order. */
-  top: string[];
-}
-
-/**
- * Facet counts and the first `top` matches in one statement. With a search text the matches are read
- * once into a narrow list (id, title, rank, facet columns) that the ranking and the counting share;
- * without one, the first matches come from the title index. All four facets are counted in one scan
- * (grouping sets), categories and life situations per distinct set (a few hundred groups rather than
- * a row per value and offer); the caller adds each set's count to its values.
- */
-export async function searchPass(db: Db, f: SearchFilter, top: number): Promise<SearchPass> {
-  const t = textQuery(f);
-  const matches = sql`SELECT o.id, o.title, o.city_id, o.kind, o.categories, o.life_situations, ${t.rank} AS rank
-    FROM offers o WHERE ${filterSql(f, t.match)}`;
-  const r = await rows<(FacetRow | { facet: 'top' }) & { ids: string[] | null }>(
-    db,
-    sql`WITH ${t.cte} m AS ${f.q ? sql`MATERIALIZED` : sql`NOT MATERIALIZED`} (${matches}),
-      g AS (
-        SELECT CASE WHEN GROUPING(city_id) = 0 THEN 'city' WHEN GROUPING(kind) = 0 THEN 'kind'
-            WHEN GROUPING(categories) = 0 THEN 'category' ELSE 'life' END AS facet,
-          city_id, kind, coalesce(categories, life_situations) AS values, count(*)::int AS count
-        FROM m GROUP BY GROUPING SETS ((city_id), (kind), (categories), (life_situations)))
-      SELECT 'top' AS facet, NULL AS value, NULL::text[] AS values, 0 AS count,
-        (SELECT array_agg(p.id::text ORDER BY ${resultOrder(f)})
-         FROM (SELECT id, title, rank FROM m ORDER BY ${resultOrder(f)} LIMIT ${top}) p) AS ids
-      UNION ALL
-      SELECT g.facet, CASE g.facet WHEN 'city' THEN c.slug ELSE g.kind END, g.values, g.count, NULL
-      FROM g LEFT JOIN cities c ON g.facet = 'city' AND c.id = g.city_id`,
-  );
-  const facets: FacetRow[] = [];
-  let ids: string[] = [];
-  for (const x of r) {
-    if (x.facet === 'top') ids = x.ids ?? [];
-    else facets.push({ ...x, values: x.facet === 'category' || x.facet === 'life' ? x.values : null });
-  }
-  return { facets, top: ids };
-}
-
 /** Full rows of these offers, in the given order; ids no longer matching `where` are left out. */
 export async function offersInOrder(db: Db, ids: string[], where: SQL): Promise<Offer[]> {
   if (!ids.length) return [];
   const found = await selectOffers(db, sql`o.id = ANY(${sql.param(ids)}::uuid[]) AND ${where}`, sql``);
   const byId = new Map(found.map((o) => [o.id, o]));
   return ids.flatMap((id) => byId.get(id) ?? []);
-}
-
-/** The distinct opening-hours rules of the matching offers, for the "open now" filter. */
-export async function openingHoursRules(db: Db, f: SearchFilter): Promise<string[]> {
-  const r = await rows<{ opening_hours: string }>(
-    db,
-    sql`SELECT DISTINCT o.opening_hours FROM offers o WHERE ${filterSql(f)} AND o.opening_hours IS NOT NULL`,
-  );
-  return r.map((x) => x.opening_hours);
 }

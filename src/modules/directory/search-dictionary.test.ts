@@ -3,33 +3,22 @@ import { after, before, describe, test } from 'node:test';
 import { cityId, testDatabase } from '../../../test/helpers.ts';
 import { type Database, rows, sql } from '../../platform/db/index.ts';
 import { searchOffers, upsertOfferAsSystem } from './service.ts';
+import { offerInput } from './test-fixtures.ts';
 
 /** Migration 0007: the dictionary of offer words behind typo and compound matching. */
 describe('search dictionary (offer_words)', () => {
   let database: Database;
   let aalen: number;
-  const offer = (slug: string, title: string, tags: string[]) => ({
-    slug,
-    kind: 'online_service',
-    status: 'published',
-    title,
-    summary: 'Ein Angebot der Stadt, online zu erledigen.',
-    body: '',
-    easyLanguage: '',
-    categories: ['umwelt'],
-    lifeSituations: [],
-    targetGroups: [],
-    tags,
-    provider: '',
-    contact: {},
-    address: null,
-    location: null,
-    openingHours: null,
-    accessibility: {},
-    onlineServiceUrl: 'https://www.aalen.example/dienst',
-    leikaKey: null,
-    lastReviewed: null,
-  });
+  const offer = (slug: string, title: string, tags: string[]) =>
+    offerInput({
+      slug,
+      kind: 'online_service',
+      title,
+      summary: 'Ein Angebot der Stadt, online zu erledigen.',
+      categories: ['umwelt'],
+      tags,
+      onlineServiceUrl: 'https://www.aalen.example/dienst',
+    });
   const words = async () =>
     (await rows<{ word: string }>(database.db, sql`SELECT word FROM offer_words`)).map((r) => r.word);
   const slugs = async (q: string) =>

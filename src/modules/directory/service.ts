@@ -8,7 +8,9 @@ import type { CurrentUser } from '../../platform/web/context.ts';
 import { type Offer, type OfferInput, validateOfferInput } from './model.ts';
 import { openRules } from './opening-hours.ts';
 import * as q from './queries.ts';
+import { currentIndex, type Facets, type SearchIndex, searchIndex } from './search-index.ts';
 import { keywordsFor } from './taxonomy.ts';
+import { parseTsquery } from './tsquery.ts';
 
 export type { Offer, OfferInput } from './model.ts';
 
@@ -22,16 +24,10 @@ export interface SearchParams {
   online?: boolean;
   page?: number;
   perPage?: number;
-  includeDrafts?: boolean;
   now?: Date;
 }
 
-export interface Facets {
-  city: Record<string, number>;
-  kind: Record<string, number>;
-  category: Record<string, number>;
-  life: Record<string, number>;
-}
+export type { Facets } from './search-index.ts';
 
 export interface SearchResult {
   offers: Offer[];
@@ -46,103 +42,52 @@ export const MAX_PER_PAGE = 100;
 const MAX_QUERY = 200;
 
 /**
- * What a filter matches: facet counts (the total is their sum over cities) and the first RESULT_TOP
- * matches in order. It depends on the filter, not on the page: counting and ranking mean reading every
- * match, which for a broad word is most of the table, so paging through a result and repeating
- * popular searches reuse it. Writes through this service clear the cache at once; on other instances
- * a change shows after RESULT_TTL_MS at the latest (an offer unpublished there drops out of the page
- * at once, because a page's rows are read with the current filter).
+ * Search over published offers: German full text, typo tolerance, facets, paging. Matching, ranking
+ * and counting run in the in-process index (search-index.ts); the database compiles a search text
+ * the first time it is searched and reads the offers of the page.
  */
-const RESULT_TTL_MS = 60_000;
-const RESULT_CACHE_MAX = 1_000;
-/** 10 pages of 20; deeper pages are ranked in SQL at their offset. */
-const RESULT_TOP = 200;
-interface Matches {
-  facets: Facets;
-  total: number;
-  top: string[];
-}
-let offersGeneration = 0;
-
-/** Call after every write to offers, so cached search results are never older than that write. */
-export function offersChanged(): void {
-  offersGeneration++;
-}
-
-type Cache<T> = WeakMap<Db, Map<string, { at: number; value: T }>>;
-
-/** A value per database and key, reloaded after a write to offers or RESULT_TTL_MS. */
-async function cached<T>(store: Cache<T>, db: Db, key: string, load: () => Promise<T>): Promise<T> {
-  let cache = store.get(db);
-  if (!cache) {
-    cache = new Map();
-    store.set(db, cache);
-  }
-  const k = `${offersGeneration}|${key}`;
-  const hit = cache.get(k);
-  if (hit && Date.now() - hit.at < RESULT_TTL_MS) return hit.value;
-  const value = await load();
-  if (cache.size >= RESULT_CACHE_MAX) cache.clear();
-  cache.set(k, { at: Date.now(), value });
-  return value;
-}
-
-/**
- * The compiled full-text queries of a search text: the same words with other filters or pages need
- * not look up typos and compounds again. The dictionary changes only with offers.
- */
-const compiledCache: Cache<q.CompiledText> = new WeakMap();
-const resultCache: Cache<Matches> = new WeakMap();
-
-function matches(db: Db, filter: q.SearchFilter): Promise<Matches> {
-  return cached(resultCache, db, JSON.stringify({ ...filter, compiled: undefined }), async () => {
-    const pass = await q.searchPass(db, filter, RESULT_TOP);
-    const facets: Facets = { city: {}, kind: {}, category: {}, life: {} };
-    let total = 0;
-    for (const r of pass.facets) {
-      const counts = facets[r.facet];
-      for (const value of r.values ?? [r.value ?? 'region']) counts[value] = (counts[value] ?? 0) + r.count;
-      if (r.facet === 'city') total += r.count;
-    }
-    return { facets, total, top: pass.top };
-  });
-}
-
-/** Search over published offers: German full text, typo tolerance, facets, paging. */
 export async function searchOffers(db: Db, params: SearchParams): Promise<SearchResult> {
   const perPage = Math.min(Math.max(params.perPage ?? 20, 1), MAX_PER_PAGE);
   const page = Math.max(params.page ?? 1, 1);
-  const filter: q.SearchFilter = {
-    q: (params.q ?? '').trim().slice(0, MAX_QUERY),
+  const text = (params.q ?? '').trim().slice(0, MAX_QUERY);
+  const { index, texts } = await currentIndex(db);
+  let compiled = text ? texts.get(text) : undefined;
+  if (text && !compiled) {
+    const c = await q.compileText(db, text);
+    compiled = { match: parseTsquery(c.match), rank: parseTsquery(c.rank) };
+    texts.set(text, compiled);
+  }
+  let openRule: ((rule: string) => boolean) | undefined;
+  if (params.openNow) {
+    const open = openNow(index, params.now ?? new Date());
+    openRule = (rule) => open.has(rule);
+  }
+  const { order, facets } = searchIndex(index, {
     cityId: params.cityId,
     kinds: params.kinds ?? [],
     categories: params.categories ?? [],
     lifeSituations: params.lifeSituations ?? [],
     online: params.online ?? false,
-    includeDrafts: params.includeDrafts ?? false,
-  };
-  if (filter.q)
-    filter.compiled = await cached(compiledCache, db, filter.q, () => q.compileText(db, filter.q));
-  if (params.openNow) {
-    // Opening hours are rules, not data SQL can compare: evaluate each distinct rule once here, then
-    // filter by the rules that are open now (far fewer than the offers that use them).
-    const rules = await q.openingHoursRules(db, filter);
-    filter.openingHours = openRules(rules, params.now ?? new Date());
-  }
-  const { facets, total, top } = await matches(db, filter);
+    openRule,
+    text: compiled,
+  });
+  const total = order.length;
   const offset = (page - 1) * perPage;
-  let offers: Offer[] = [];
-  if (offset < total) {
-    offers =
-      offset + perPage <= top.length || top.length === total
-        ? await q.offersInOrder(
-            db,
-            top.slice(offset, offset + perPage),
-            q.filterSql({ ...filter, q: '', compiled: undefined }),
-          )
-        : await q.searchPage(db, filter, perPage, offset);
-  }
+  const ids = Array.from(order.subarray(offset, offset + perPage), (d) => index.ids[d]!);
+  // Read with the current status: an offer unpublished a moment ago is left out, never shown.
+  const offers = await q.offersInOrder(db, ids, sql`o.status = 'published'`);
   return { offers, total, page, perPage, pages: Math.max(1, Math.ceil(total / perPage)), facets };
+}
+
+/** The opening-hours rules of the index open at `now`: each evaluated once per index and minute. */
+const openCache = new WeakMap<SearchIndex, { minute: number; open: Set<string> }>();
+function openNow(index: SearchIndex, now: Date): Set<string> {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const hit = openCache.get(index);
+  if (hit?.minute === minute) return hit.open;
+  const open = new Set(openRules(index.rules.names, now));
+  openCache.set(index, { minute, open });
+  return open;
 }
 
 export async function getOffer(db: Db, id: string): Promise<Offer | undefined> {
@@ -230,7 +175,6 @@ export async function createOffer(
     });
     return (await getOffer(tx, id))!;
   });
-  offersChanged();
   return offer;
 }
 
@@ -260,7 +204,6 @@ export async function updateOffer(
     });
     return (await getOffer(tx, id))!;
   });
-  offersChanged();
   return offer;
 }
 
@@ -291,7 +234,6 @@ export async function deleteOffer(db: Db, actor: CurrentUser | undefined, id: st
       details: { title: existing.title },
     });
   });
-  offersChanged();
 }
 
 /**
@@ -299,17 +241,6 @@ export async function deleteOffer(db: Db, actor: CurrentUser | undefined, id: st
  * the offer already stored under the slug (null: none) to save a lookup per record.
  */
 export async function upsertOfferAsSystem(
-  db: Db,
-  cityId: number | null,
-  raw: unknown,
-  known?: Offer | null,
-): Promise<'created' | 'updated' | 'unchanged'> {
-  const result = await upsertOffer(db, cityId, raw, known);
-  if (result !== 'unchanged') offersChanged();
-  return result;
-}
-
-async function upsertOffer(
   db: Db,
   cityId: number | null,
   raw: unknown,
