@@ -319,7 +319,7 @@ function unique(sorted: number[]): number[] {
 }
 
 /**
- * ts_rank_cd(search, query, 32) of the matching documents, in the order given. Queries of terms
+ * ts_rank_cd(search, query, 32) of the matching documents, in ascending order. Queries of terms
  * joined by OR (one word, or a word and its correction) are the sum of the weights of every
  * occurrence, precomputed per entry; any other query runs the cover algorithm per document.
  */
@@ -328,26 +328,43 @@ export function rankAll(index: TextIndex, query: Query | null, docs: ArrayLike<n
   if (!query) return out;
   const terms = termsOf(query);
   const entries = terms.map((t) => index.entries(t.lexeme, t.prefix));
+  // Each distinct entry once (the same word twice in a query is one occurrence in the text), in a
+  // fixed order: occurrences at one position sort by entry, as in PostgreSQL (any fixed order will do).
+  const distinct = [...new Set(entries.flat())];
+  const ordinal = new Map(distinct.map((p, i) => [p, i]));
+  const cursor = new Int32Array(distinct.length);
+  /** Per distinct entry: where the current document is in its lists, or -1. */
+  const at = new Int32Array(distinct.length);
+  const seek = (doc: number) => {
+    // Documents come in ascending order: walk each list instead of searching it.
+    for (let e = 0; e < distinct.length; e++) {
+      const list = distinct[e]!.docs;
+      let i = cursor[e]!;
+      while (i < list.length && list[i]! < doc) i++;
+      cursor[e] = i;
+      at[e] = i < list.length && list[i] === doc ? i : -1;
+    }
+  };
   if (onlyOr(query)) {
-    // Each distinct entry once: the same word twice in the query is one occurrence in the text.
-    const distinct = [...new Set(entries.flat())];
-    const cursor = new Int32Array(distinct.length);
     for (let k = 0; k < docs.length; k++) {
-      const doc = docs[k]!;
+      seek(docs[k]!);
       let w = 0;
-      for (let e = 0; e < distinct.length; e++) {
-        // Documents come in ascending order: walk each entry's list instead of searching it.
-        const p = distinct[e]!;
-        let i = cursor[e]!;
-        while (i < p.docs.length && p.docs[i]! < doc) i++;
-        cursor[e] = i;
-        if (i < p.docs.length && p.docs[i] === doc) w += p.weight[i]!;
-      }
+      for (let e = 0; e < distinct.length; e++) if (at[e]! >= 0) w += distinct[e]!.weight[at[e]!]!;
       out[k] = w / (w + 1);
     }
     return out;
   }
-  for (let k = 0; k < docs.length; k++) out[k] = coverDensity(query, terms, entries, docs[k]!);
+  if (terms.length > 255 || distinct.length > 65535) throw new Error('tsquery: too many terms to rank');
+  const termEntries = entries.map((list) => list.map((p) => ordinal.get(p)!));
+  // Without phrases only presence counts: one bit per query term (up to 30 of them).
+  const masks = terms.length <= 30 && !hasPhrase(query);
+  const occ: Occurrences = { n: 0, weps: new Int32Array(64), bits: new Int32Array(64), terms: [], keys: [] };
+  const window = masks ? maskWindow(query, occ) : positionWindow(query, terms.length, occ);
+  for (let k = 0; k < docs.length; k++) {
+    seek(docs[k]!);
+    occurrences(occ, terms, termEntries, distinct, at, !masks);
+    out[k] = coverDensity(occ, window);
+  }
   return out;
 }
 
@@ -357,119 +374,172 @@ function onlyOr(q: Query): boolean {
   return false;
 }
 
-/** One occurrence in the document: position with weight class, its entry, the query terms it stands for. */
-interface Item {
-  wep: number;
-  entry: Posting;
-  terms: number[];
+/**
+ * A document's occurrences of query terms (buffers reused from document to document), ordered by
+ * position, weight class and entry, one per position and entry even when several query terms name
+ * the same lexeme: weps[i] is pos << 2 | class; bits[i] the query terms it stands for as bits (up to
+ * 30 terms), terms[i] as a list (when asked for).
+ */
+interface Occurrences {
+  n: number;
+  weps: Int32Array;
+  bits: Int32Array;
+  terms: number[][];
+  keys: number[];
 }
 
-/** ts_rank_cd with normalization 32 (rank / (rank + 1)) for one document. */
-export function coverDensity(
-  query: Query,
+function occurrences(
+  occ: Occurrences,
   terms: Extract<Query, { op: 'term' }>[],
-  entries: Posting[][],
-  doc: number,
-): number {
-  // The document's occurrences of query terms, ordered by position, weight and entry; one item per
-  // position and entry even when several query terms name the same lexeme.
-  const raw: { wep: number; entry: Posting; order: number; term: number }[] = [];
-  for (const [k, term] of terms.entries()) {
-    for (const p of entries[k]!) {
-      const i = find(p, doc);
+  termEntries: number[][],
+  distinct: Posting[],
+  at: Int32Array,
+  lists: boolean,
+): void {
+  // Packed keys sort numerically into that order: wep (16 bits), entry (16), term (8).
+  const keys = occ.keys;
+  keys.length = 0;
+  for (const term of terms) {
+    for (const e of termEntries[term.id]!) {
+      const i = at[e]!;
       if (i < 0) continue;
+      const p = distinct[e]!;
       for (let j = p.start[i]!; j < p.start[i + 1]!; j++) {
         const wep = p.positions[j]!;
         if (term.weights && !(term.weights & (1 << (wep & 3)))) continue;
-        raw.push({ wep, entry: p, order: entryOrder(p), term: term.id });
+        keys.push((wep * 65536 + e) * 256 + term.id);
       }
     }
   }
-  if (!raw.length) return 0;
-  raw.sort((a, b) => a.wep - b.wep || a.order - b.order);
-  const items: Item[] = [];
-  for (const r of raw) {
-    const last = items[items.length - 1];
-    if (last && last.wep === r.wep && last.entry === r.entry) last.terms.push(r.term);
-    else items.push({ wep: r.wep, entry: r.entry, terms: [r.term] });
+  keys.sort((a, b) => a - b);
+  if (occ.weps.length < keys.length) {
+    occ.weps = new Int32Array(keys.length * 2);
+    occ.bits = new Int32Array(keys.length * 2);
   }
-
-  let wdoc = 0;
-  let from = 0;
-  for (;;) {
-    const cover = nextCover(query, terms.length, items, from);
-    if (!cover) break;
-    let invSum = 0;
-    for (let i = cover.begin; i <= cover.end; i++) invSum += INVERSE[items[i]!.wep & 3]!;
-    const cpos = (cover.end - cover.begin + 1) / invSum;
-    let noise = cover.q - cover.p - (cover.end - cover.begin);
-    if (noise < 0) noise = Math.trunc((cover.end - cover.begin) / 2);
-    wdoc += cpos / (1 + noise);
-    from = cover.next;
+  let n = 0;
+  let last = -1;
+  for (const key of keys) {
+    const term = key % 256;
+    const item = (key - term) / 256;
+    if (item !== last) {
+      occ.weps[n] = Math.floor(item / 65536);
+      occ.bits[n] = 0;
+      if (lists) occ.terms[n] = [];
+      n++;
+      last = item;
+    }
+    if (term < 30) occ.bits[n - 1]! |= 1 << term;
+    if (lists) occ.terms[n - 1]!.push(term);
   }
-  return Math.fround(wdoc / (wdoc + 1));
+  occ.n = n;
 }
 
 /**
- * Occurrences at the same position and weight sort by entry (PostgreSQL: by its place in the
- * tsvector); any fixed order gives the same covers, so a stable id per entry will do.
+ * What the cover search asks while it widens a stretch of occurrences: start afresh (walking up or
+ * down), take occurrence i in, does the query hold for what was taken.
  */
-const ids = new WeakMap<Posting, number>();
-let nextId = 0;
-function entryOrder(p: Posting): number {
-  let id = ids.get(p);
-  if (id === undefined) {
-    id = nextId++;
-    ids.set(p, id);
-  }
-  return id;
+interface Window {
+  reset(descending: boolean): void;
+  add(i: number): void;
+  holds(): boolean;
 }
 
-/** The next cover from item `from` (PostgreSQL's Cover): the shortest stretch that satisfies the query. */
-function nextCover(
-  query: Query,
-  termCount: number,
-  items: Item[],
-  from: number,
-): { begin: number; end: number; p: number; q: number; next: number } | undefined {
-  for (let start = from; start < items.length; start++) {
-    // Upper bound: walk up until the items seen satisfy the query.
-    let at: Positions = new Array(termCount);
+function maskWindow(query: Query, occ: Occurrences): Window {
+  const predicate = (q: Query): ((mask: number) => boolean) => {
+    switch (q.op) {
+      case 'term': {
+        const bit = 1 << q.id;
+        return (m) => (m & bit) !== 0;
+      }
+      case 'not': {
+        const arg = predicate(q.arg);
+        return (m) => !arg(m);
+      }
+      case 'and': {
+        const [l, r] = [predicate(q.left), predicate(q.right)];
+        return (m) => l(m) && r(m);
+      }
+      case 'or': {
+        const [l, r] = [predicate(q.left), predicate(q.right)];
+        return (m) => l(m) || r(m);
+      }
+      default:
+        throw new Error('phrases need positions');
+    }
+  };
+  const test = predicate(query);
+  let mask = 0;
+  return {
+    reset: () => {
+      mask = 0;
+    },
+    add: (i) => {
+      mask |= occ.bits[i]!;
+    },
+    holds: () => test(mask),
+  };
+}
+
+/** With phrases: each term's positions in the stretch, kept ascending (PostgreSQL's operand data). */
+function positionWindow(query: Query, termCount: number, occ: Occurrences): Window {
+  let at: Positions = [];
+  let descending = false;
+  return {
+    reset: (down) => {
+      at = new Array(termCount);
+      descending = down;
+    },
+    add: (i) => {
+      const wep = occ.weps[i]!;
+      for (const t of occ.terms[i]!) {
+        const list = at[t] ?? [];
+        at[t] = list;
+        const edge = descending ? list[0] : list[list.length - 1];
+        if (edge !== undefined && edge >> 2 === wep >> 2) continue;
+        if (descending) list.unshift(wep);
+        else list.push(wep);
+      }
+    },
+    holds: () => truth(query, at),
+  };
+}
+
+/** ts_rank_cd with normalization 32 (rank / (rank + 1)) over one document's occurrences. */
+function coverDensity(occ: Occurrences, window: Window): number {
+  const { weps, n } = occ;
+  let wdoc = 0;
+  let from = 0;
+  // PostgreSQL's Cover(), as a loop: from `from`, walk up until the query holds (the cover's end),
+  // then down from there until it holds again (its beginning); the next try starts after the
+  // beginning. No beginning found: try again one occurrence later.
+  search: for (let start = from; start < n; start = from) {
+    window.reset(false);
     let end = -1;
-    for (let i = start; i < items.length; i++) {
-      add(at, items[i]!);
-      if (truth(query, at)) {
+    for (let i = start; i < n; i++) {
+      window.add(i);
+      if (window.holds()) {
         end = i;
         break;
       }
     }
-    if (end < 0) return undefined;
-    const q = items[end]!.wep >> 2;
-    // Lower bound: walk down from there until the items seen satisfy the query.
-    at = new Array(termCount);
-    let begin = -1;
+    if (end < 0) break;
+    window.reset(true);
     for (let i = end; i >= start; i--) {
-      add(at, items[i]!, true);
-      if (truth(query, at)) {
-        begin = i;
-        break;
-      }
+      window.add(i);
+      if (!window.holds()) continue;
+      const p = weps[i]! >> 2;
+      const q = weps[end]! >> 2;
+      if (p > q) break;
+      let invSum = 0;
+      for (let j = i; j <= end; j++) invSum += INVERSE[weps[j]! & 3]!;
+      const cpos = (end - i + 1) / invSum;
+      let noise = q - p - (end - i);
+      if (noise < 0) noise = Math.trunc((end - i) / 2);
+      wdoc += cpos / (1 + noise);
+      from = i + 1;
+      continue search;
     }
-    if (begin >= 0) {
-      const p = items[begin]!.wep >> 2;
-      if (p <= q) return { begin, end, p, q, next: begin + 1 };
-    }
+    from = start + 1;
   }
-  return undefined;
-}
-
-function add(at: Positions, item: Item, descending = false): void {
-  for (const t of item.terms) {
-    const list = at[t] ?? [];
-    at[t] = list;
-    const last = descending ? list[0] : list[list.length - 1];
-    if (last !== undefined && last >> 2 === item.wep >> 2) continue;
-    if (descending) list.unshift(item.wep);
-    else list.push(item.wep);
-  }
+  return Math.fround(wdoc / (wdoc + 1));
 }
