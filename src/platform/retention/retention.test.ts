@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testDatabase } from '../../../test/helpers.ts';
+import { ConfigError, loadConfig } from '../../config.ts';
 import { createAuthToken, createSession, createUser, recordFailure } from '../auth/service.ts';
 import { type Database, one, sql } from '../db/index.ts';
 import { enqueue } from '../jobs/service.ts';
@@ -80,5 +81,34 @@ describe('deleting expired data', () => {
     });
     assert.ok(stricter.mails >= 1);
     assert.equal(await count('mail_outbox'), 0);
+  });
+});
+
+describe('deletion periods from the environment', () => {
+  const env = (extra: Record<string, string>) => ({
+    SECRET: 'x'.repeat(32),
+    DATA_DIR: '/nonexistent',
+    ...extra,
+  });
+
+  test('whole days are taken, empty means the default', () => {
+    const c = loadConfig(env({ MAIL_RETENTION_DAYS: '7', JOB_RETENTION_DAYS: '' }));
+    assert.equal(c.retention.mailDays, 7);
+    assert.equal(c.retention.jobDays, DEFAULT_RETENTION.jobDays);
+  });
+
+  test('anything else stops the start with the name of the setting', () => {
+    for (const [name, value] of [
+      ['MAIL_RETENTION_DAYS', 'dreißig'],
+      ['MAIL_RETENTION_DAYS', '-1'],
+      ['JOB_RETENTION_DAYS', '2.5'],
+    ] as const) {
+      assert.throws(
+        () => loadConfig(env({ [name]: value })),
+        (err: unknown) =>
+          err instanceof ConfigError && err.message.includes(name) && err.message.includes(value),
+        `${name}=${value}`,
+      );
+    }
   });
 });
