@@ -6,6 +6,7 @@
 import sharp from 'sharp';
 import { type Db, one, rows, sql } from '../../platform/db/index.ts';
 import { listCities } from '../../platform/tenancy/service.ts';
+import { findAction } from '../bonus/service.ts';
 import {
   type CampaignInput,
   type EventInput,
@@ -341,10 +342,9 @@ export async function seedContent(db: Db): Promise<{ news: number; events: numbe
       counts.events++;
     }
     if (!(await one(db, sql`SELECT 1 FROM campaigns WHERE city_id = ${city.id} AND slug = 'klimawoche'`))) {
-      const actions = await rows<{ id: number }>(
-        db,
-        sql`SELECT id FROM bonus_actions WHERE city_id = ${city.id} AND slug IN ('rad-statt-auto', 'repair-cafe')`,
-      );
+      const actions = (
+        await Promise.all(['rad-statt-auto', 'repair-cafe'].map((slug) => findAction(db, city.id, slug)))
+      ).filter((a) => a !== undefined);
       const input: CampaignInput = {
         cityId: city.id,
         slug: 'klimawoche',

@@ -1,6 +1,7 @@
 /** Demo steles: two per city with playlists (clearly demo data); safe to run again. */
 import { type Db, one, sql } from '../../platform/db/index.ts';
 import { listCities } from '../../platform/tenancy/service.ts';
+import { rotatingPlaces } from '../bonus/service.ts';
 import * as q from './queries.ts';
 import { ALL_DAYS } from './schedule.ts';
 
@@ -124,12 +125,7 @@ export async function seedSignage(db: Db): Promise<{ steles: number }> {
         sql`SELECT 1 FROM signage_steles WHERE city_id = ${city.id} AND name = ${d.name}`,
       );
       if (exists) continue;
-      const place = d.checkin
-        ? await one<{ id: number }>(
-            db,
-            sql`SELECT id FROM bonus_places WHERE city_id = ${city.id} AND code_kind = 'rotating' AND active ORDER BY id LIMIT 1`,
-          )
-        : undefined;
+      const place = d.checkin ? (await rotatingPlaces(db, [city.id]))[0] : undefined;
       await db.transaction(async (trx) => {
         const tx = trx as unknown as Db;
         const id = await q.insertStele(tx, {
