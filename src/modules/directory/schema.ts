@@ -1,5 +1,5 @@
 /** Drizzle definitions of the directory's tables (see 0002_directory.sql; schema.test.ts keeps them equal). */
-import { date, geometry, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, geometry, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tsvector } from '../../platform/db/schema.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
@@ -30,6 +30,8 @@ export const offers = pgTable('offers', {
   keywords: text('keywords').notNull(),
   search: tsvector('search').notNull(),
   searchWords: text('search_words').notNull(),
+  /** offers_version at the row's last write (0020_directory_search_version.sql). */
+  indexVersion: bigint('index_version', { mode: 'bigint' }).notNull().default(0n),
   createdAt: tz('created_at').notNull().defaultNow(),
   updatedAt: tz('updated_at').notNull().defaultNow(),
   publishedAt: tz('published_at'),
@@ -38,6 +40,19 @@ export const offers = pgTable('offers', {
 /** Words of offer titles, tags and labels, for typo and compound matching (0007_directory_search.sql). */
 export const offerWords = pgTable('offer_words', {
   word: text('word').primaryKey(),
+});
+
+/** Bumped by every write to offers; the in-process search index follows it (search-index.ts). */
+export const offersVersion = pgTable('offers_version', {
+  singleton: boolean('singleton').primaryKey().default(true),
+  version: bigint('version', { mode: 'bigint' }).notNull(),
+  fullFrom: bigint('full_from', { mode: 'bigint' }).notNull(),
+});
+
+/** Deleted offers with the version of their deletion, for the search index's patches. */
+export const offersDeleted = pgTable('offers_deleted', {
+  id: uuid('id').notNull(),
+  version: bigint('version', { mode: 'bigint' }).notNull(),
 });
 
 export const offerImports = pgTable('offer_imports', {

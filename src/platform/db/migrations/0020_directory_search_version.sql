@@ -51,3 +51,6 @@ END
 $$;
 CREATE TRIGGER offers_deleted_log AFTER DELETE ON offers REFERENCING OLD TABLE AS gone
   FOR EACH STATEMENT EXECUTE FUNCTION offers_deleted_log();
+
+-- Matching now runs in the process; nothing reads this index any more, and every write paid for it.
+DROP INDEX offers_search_idx;
