@@ -90,6 +90,11 @@ describe('registration and login in the browser', { skip: skipReason, timeout: T
     // The link carries the configured BASE_URL; open the same path on this test server.
     await open(page, link[1]!);
     await assertAccessible(page, 'confirmation page');
+    // Confirm with the keyboard: the button is the first control after the text.
+    await page.locator('main button[type=submit]').focus();
+    await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+    await page.getByRole('heading', { name: 'E-Mail-Adresse bestätigt' }).waitFor();
+    await assertAccessible(page, 'confirmed page');
 
     await open(page, '/login');
     await page.fill('#f-email', EMAIL);

@@ -130,7 +130,16 @@ describe('accounts', () => {
     assert.match(early.body, /action="\/confirm\/resend"/);
     assert.equal(b.session, undefined);
 
-    const confirmed = await b.get(confirmLink);
+    // Opening the link (as a mail scanner would) confirms nothing; the button does.
+    const opened = await b.get(confirmLink);
+    assert.equal(opened.statusCode, 200);
+    assert.match(opened.body, /<button[^>]*type="submit"[^>]*>[\s\S]*E-Mail-Adresse bestätigen/);
+    assert.equal((await b.get(confirmLink)).statusCode, 200, 'the link still works after being opened');
+    assert.equal((await b.login(email, PASSWORD)).statusCode, 422, 'still unconfirmed');
+    const token = new URL(confirmLink, 'http://x').searchParams.get('token')!;
+    const forged = await b.post('/confirm', { token });
+    assert.equal(forged.statusCode, 403, 'the confirmation needs the form token');
+    const confirmed = await b.submit(confirmLink, '/confirm', { token });
     assert.equal(confirmed.statusCode, 200);
     assert.match(confirmed.body, /E-Mail-Adresse bestätigt/);
     const again = await b.get(confirmLink);
@@ -451,7 +460,8 @@ describe('accounts', () => {
     assert.equal(resend.statusCode, 200);
     const fresh = linkIn((await lastMail(t, email))!.text_body, '/confirm');
     assert.notEqual(fresh, link);
-    assert.equal((await b.get(fresh)).statusCode, 200);
+    const token = new URL(fresh, 'http://x').searchParams.get('token')!;
+    assert.equal((await b.submit(fresh, '/confirm', { token })).statusCode, 200);
     assert.equal((await b.login(email, PASSWORD)).statusCode, 303);
   });
 

@@ -32,6 +32,10 @@ addMessages({
     'auth.checkMail.forgot':
       'Wenn zu {email} ein Konto gehört, haben wir eine E-Mail mit einem Link zum Zurücksetzen des Passworts geschickt. Der Link ist {minutes} Minuten gültig.',
     'auth.checkMail.spam': 'Keine E-Mail erhalten? Sehen Sie bitte auch im Spam-Ordner nach.',
+    'auth.confirm.pendingTitle': 'E-Mail-Adresse bestätigen',
+    'auth.confirm.pending':
+      'Bitte bestätigen Sie, dass dies Ihre E-Mail-Adresse ist und Sie das Konto angelegt haben.',
+    'auth.confirm.submit': 'E-Mail-Adresse bestätigen',
     'auth.confirm.okTitle': 'E-Mail-Adresse bestätigt',
     'auth.confirm.ok': 'Vielen Dank. Ihre E-Mail-Adresse ist bestätigt, Sie können sich jetzt anmelden.',
     'auth.confirm.failTitle': 'Der Link funktioniert nicht',
@@ -166,6 +170,10 @@ addMessages({
     'auth.checkMail.forgot':
       'If {email} belongs to an account, we have sent an email with a link to reset the password. The link is valid for {minutes} minutes.',
     'auth.checkMail.spam': 'No email? Please also look in your spam folder.',
+    'auth.confirm.pendingTitle': 'Confirm your email address',
+    'auth.confirm.pending':
+      'Please confirm that this is your email address and that you created the account.',
+    'auth.confirm.submit': 'Confirm email address',
     'auth.confirm.okTitle': 'Email address confirmed',
     'auth.confirm.ok': 'Thank you. Your email address is confirmed; you can sign in now.',
     'auth.confirm.failTitle': 'This link does not work',
@@ -515,14 +523,31 @@ export function ResendPage({ ctx, email, errors }: { ctx: PageContext; email: st
   );
 }
 
+/**
+ * The page behind the mailed link. A live link first shows a button: mail scanners open links on
+ * their own, and only a person's click (a POST) may confirm the address.
+ */
 export function ConfirmPage({
   ctx,
   result,
+  token,
 }: {
   ctx: PageContext;
-  result: 'ok' | 'expired' | 'used' | 'unknown';
+  result: 'pending' | 'ok' | 'expired' | 'used' | 'unknown';
+  token?: string;
 }) {
   const { t } = ctx;
+  if (result === 'pending') {
+    return (
+      <MessagePage ctx={ctx} title={t('auth.confirm.pendingTitle')} text={t('auth.confirm.pending')}>
+        <form method="post" action={ctx.href('/confirm')}>
+          <CsrfField ctx={ctx} />
+          <input type="hidden" name="token" value={token} />
+          <Submit label={t('auth.confirm.submit')} />
+        </form>
+      </MessagePage>
+    );
+  }
   if (result === 'ok') {
     return (
       <MessagePage ctx={ctx} title={t('auth.confirm.okTitle')} text={t('auth.confirm.ok')} tone="success">

@@ -244,17 +244,26 @@ export async function authRoutes(app: FastifyInstance) {
     return reply.page(h(CheckMailPage, { ctx, kind: 'register', email: values.email }));
   });
 
-  app.get('/confirm', { schema: { hide: true } }, async (request, reply) => {
-    const token = (request.query as Record<string, unknown>).token;
-    const result =
-      typeof token === 'string' && token.length > 0 && token.length < 200
+  // Opening the link only shows a button; the POST confirms (see ConfirmPage).
+  const confirmation = async (request: FastifyRequest, reply: FastifyReply, token: unknown, use: boolean) => {
+    const valid = typeof token === 'string' && token.length > 0 && token.length < 200;
+    const result = !valid
+      ? ({ ok: false, reason: 'unknown' } as const)
+      : use
         ? await consumeAuthToken(db, token, 'confirm_email')
-        : ({ ok: false, reason: 'unknown' } as const);
-    if (result.ok) await confirmEmail(db, result.userId);
+        : await peekAuthToken(db, token, 'confirm_email');
+    if (result.ok && use) await confirmEmail(db, result.userId);
     const ctx = await request.pageContext();
     const status = result.ok ? 200 : result.reason === 'unknown' ? 404 : 410;
-    return reply.page(h(ConfirmPage, { ctx, result: result.ok ? 'ok' : result.reason }), status);
-  });
+    const shown = result.ok ? (use ? 'ok' : 'pending') : result.reason;
+    return reply.page(h(ConfirmPage, { ctx, result: shown, token: valid ? token : undefined }), status);
+  };
+  app.get('/confirm', { schema: { hide: true } }, (request, reply) =>
+    confirmation(request, reply, (request.query as Record<string, unknown>).token, false),
+  );
+  app.post('/confirm', { schema: { hide: true } }, (request, reply) =>
+    confirmation(request, reply, formString(request.body, 'token'), true),
+  );
 
   app.get('/confirm/resend', { schema: { hide: true } }, async (request, reply) => {
     const ctx = await request.pageContext();
