@@ -24,6 +24,13 @@ const TEXTS = [
   'Bürgerbüro Öffnungszeiten',
   'der die das',
   'xyzzyquux',
+  // Characters with a meaning in tsquery syntax, quotes and backslashes.
+  "O'Reilly Straße",
+  'C:\\Pfad\\Datei',
+  '"" - or',
+  'a & b | !c <-> d:* (Amt)',
+  'info@aalen.de Bürgerbüro-Öffnungszeiten',
+  '100 % sicher, 2.000 € Zuschuss',
 ];
 
 /** Queries offer_search_query never builds, for the corners of the evaluator. */
