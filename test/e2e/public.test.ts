@@ -39,6 +39,7 @@ describe('public pages in the browser', { skip: skipReason, timeout: TIMEOUT }, 
     ['region start page', () => '/'],
     ['city start page', () => '/aalen/'],
     ['search results', () => '/aalen/angebote?q=Ausweis'],
+    ['search results with "Meinten Sie …?"', () => '/aalen/angebote?q=Persoalausweis'],
     ['offer detail page', () => offerPath],
     ['life situations', () => '/aalen/lebenslagen'],
     ['one life situation', () => '/aalen/lebenslagen/umzug'],
@@ -51,6 +52,15 @@ describe('public pages in the browser', { skip: skipReason, timeout: TIMEOUT }, 
       await assertAccessible(page, name);
     });
   }
+
+  test('a typo: "Meinten Sie …?" leads to the search for the known word', async () => {
+    await open('/aalen/angebote?q=Persoalausweis');
+    const link = page.getByRole('link', { name: 'Personalausweis', exact: true });
+    await link.focus();
+    await Promise.all([page.waitForURL(/q=Personalausweis/), page.keyboard.press('Enter')]);
+    assert.equal(await page.locator('#f-q, input[name=q]').first().inputValue(), 'Personalausweis');
+    assert.equal(await page.locator('.sp-suggestion').count(), 0);
+  });
 
   test('search results list offers and the detail page names them', async () => {
     await open('/aalen/angebote?q=Ausweis');

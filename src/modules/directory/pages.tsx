@@ -177,6 +177,15 @@ export function SearchPage(props: {
     <Layout ctx={ctx} title={title} breadcrumbs={crumbs} description={t('dir.results.description')}>
       <h1 class="kern-heading-large">{t('nav.offers')}</h1>
       <SearchBox ctx={ctx} q={params.q ?? ''} action={action} />
+      {result.suggestion && (
+        <p class="kern-body sp-suggestion">
+          {t('dir.results.suggestion')}{' '}
+          <a class="kern-link" href={ctx.href(`${action}?q=${encodeURIComponent(result.suggestion)}`)}>
+            {result.suggestion}
+          </a>
+          ?
+        </p>
+      )}
       <div class="sp-searchlayout">
         <form method="get" action={ctx.href(action)} class="sp-facets" aria-labelledby="filter-heading">
           <h2 class="kern-heading-small" id="filter-heading">

@@ -164,19 +164,23 @@ export async function pointInCity(db: Db, cityId: number | null, lon: number, la
 
 // ---- search (the in-process index does the rest: search-index.ts) ----
 
-/** The two full-text queries of a search text (see offer_search_query), as tsquery text. */
+/**
+ * The two full-text queries of a search text (see offer_search_query), as tsquery text, and for
+ * words no offer uses the closest dictionary word ({"persoalausweis": "personalausweis"}).
+ */
 export interface CompiledText {
   match: string;
   rank: string;
+  suggestion: Record<string, string> | null;
 }
 
 /** Stems a search text and adds look-alikes of its words from the dictionary of offer words. */
 export async function compileText(db: Db, text: string): Promise<CompiledText> {
   const r = await one<CompiledText>(
     db,
-    sql`SELECT match::text AS match, rank::text AS rank FROM offer_search_query(${text})`,
+    sql`SELECT match::text AS match, rank::text AS rank, suggestion FROM offer_search_query(${text})`,
   );
-  return r ?? { match: '', rank: '' };
+  return r ?? { match: '', rank: '', suggestion: null };
 }
 
 /** Full rows of these offers, in the given order; ids no longer matching `where` are left out. */

@@ -194,6 +194,9 @@ export async function directoryRoutes(app: FastifyInstance) {
             perPage: Type.Integer(),
             pages: Type.Integer(),
             facets: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer())),
+            suggestion: Type.Optional(
+              Type.String({ description: 'Meinten Sie …? Der Suchtext mit unbekannten Wörtern ersetzt' }),
+            ),
           }),
           400: Problem,
         },
@@ -230,6 +233,7 @@ export async function directoryRoutes(app: FastifyInstance) {
         perPage: result.perPage,
         pages: result.pages,
         facets: result.facets,
+        ...(result.suggestion ? { suggestion: result.suggestion } : {}),
       };
     },
   );

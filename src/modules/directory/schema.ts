@@ -1,5 +1,16 @@
 /** Drizzle definitions of the directory's tables (see 0002_directory.sql; schema.test.ts keeps them equal). */
-import { bigint, boolean, date, geometry, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  geometry,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { tsvector } from '../../platform/db/schema.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });

@@ -568,7 +568,7 @@ interface State {
   index?: SearchIndex;
   refreshing?: Promise<void>;
   /** Compiled search texts of the index's version (the word dictionary changes with offers). */
-  texts: Map<string, { match: Query | null; rank: Query | null }>;
+  texts: Map<string, { match: Query | null; rank: Query | null; suggestion?: string }>;
 }
 const states = new WeakMap<Db, State>();
 const TEXT_CACHE_MAX = 2_000;

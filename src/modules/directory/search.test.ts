@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { cityId, testDatabase } from '../../../test/helpers.ts';
+import { cityId, type TestApp, testApp, testDatabase } from '../../../test/helpers.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { isOpenAt } from './opening-hours.ts';
 import { seedDirectory } from './seed.ts';
@@ -210,5 +210,46 @@ describe('directory search on the demo data', () => {
     assert.equal(await upsertOfferAsSystem(database.db, aalen, { ...offer, status: 'draft' }), 'updated');
     const hidden = await searchOffers(database.db, { cityId: aalen, categories: ['freizeit'] });
     assert.equal(hidden.total, before.total);
+  });
+});
+
+describe('"Meinten Sie …?"', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp();
+    await seedDirectory(t.database.db);
+  });
+  after(async () => t.close());
+
+  test('unknown words are replaced by the closest known word, the rest stays as typed', async () => {
+    const db = t.database.db;
+    const cases: [string, string | undefined][] = [
+      ['Persoalausweis', 'Personalausweis'],
+      ['persoalausweis in Aalen', 'personalausweis in Aalen'],
+      ['Personalausweis', undefined],
+      ['"Persoalausweis"', undefined],
+      ['Persoalausweis -Reisepass', undefined],
+      ['xyzzyquux', undefined],
+    ];
+    for (const [q, expected] of cases) {
+      assert.equal((await searchOffers(db, { q })).suggestion, expected, q);
+    }
+  });
+
+  test('the results page links the suggestion, the API returns it', async () => {
+    const page = await t.app.inject('/aalen/angebote?q=Persoalausweis');
+    assert.equal(page.statusCode, 200);
+    assert.match(
+      page.body,
+      /Meinten Sie <a class="kern-link" href="\/aalen\/angebote\?q=Personalausweis">Personalausweis<\/a>\?/,
+    );
+    const english = await t.app.inject('/en/aalen/angebote?q=Persoalausweis');
+    assert.match(english.body, /Did you mean <a[^>]*href="\/en\/aalen\/angebote\?q=Personalausweis"/);
+    const api = await t.app.inject('/api/v1/offers?q=Persoalausweis&city=aalen');
+    assert.equal(api.json().suggestion, 'Personalausweis');
+    const known = await t.app.inject('/api/v1/offers?q=Personalausweis');
+    assert.equal('suggestion' in known.json(), false);
+    const plain = await t.app.inject('/aalen/angebote?q=Personalausweis');
+    assert.doesNotMatch(plain.body, /Meinten Sie/);
   });
 });

@@ -36,6 +36,8 @@ export interface SearchResult {
   perPage: number;
   pages: number;
   facets: Facets;
+  /** "Meinten Sie …?": the search text with unknown words replaced by the closest known ones. */
+  suggestion?: string;
 }
 
 export const MAX_PER_PAGE = 100;
@@ -54,7 +56,11 @@ export async function searchOffers(db: Db, params: SearchParams): Promise<Search
   let compiled = text ? texts.get(text) : undefined;
   if (text && !compiled) {
     const c = await q.compileText(db, text);
-    compiled = { match: parseTsquery(c.match), rank: parseTsquery(c.rank) };
+    compiled = {
+      match: parseTsquery(c.match),
+      rank: parseTsquery(c.rank),
+      suggestion: c.suggestion ? suggest(text, c.suggestion) : undefined,
+    };
     texts.set(text, compiled);
   }
   let openRule: ((rule: string) => boolean) | undefined;
@@ -76,7 +82,21 @@ export async function searchOffers(db: Db, params: SearchParams): Promise<Search
   const ids = Array.from(order.subarray(offset, offset + perPage), (d) => index.ids[d]!);
   // Read with the current status: an offer unpublished a moment ago is left out, never shown.
   const offers = await q.offersInOrder(db, ids, sql`o.status = 'published'`);
-  return { offers, total, page, perPage, pages: Math.max(1, Math.ceil(total / perPage)), facets };
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  return { offers, total, page, perPage, pages, facets, suggestion: compiled?.suggestion };
+}
+
+/**
+ * The typed text with its unknown words replaced (keys lower case, as the database compares them),
+ * everything else as typed; a capital first letter stays capital.
+ */
+function suggest(text: string, replacements: Record<string, string>): string | undefined {
+  const out = text.replace(/[\p{L}\p{N}]+/gu, (word) => {
+    const better = replacements[word.toLowerCase()];
+    if (!better) return word;
+    return word[0] !== word[0]!.toLowerCase() ? better[0]!.toUpperCase() + better.slice(1) : better;
+  });
+  return out === text ? undefined : out;
 }
 
 /** The opening-hours rules of the index open at `now`: each evaluated once per index and minute. */
