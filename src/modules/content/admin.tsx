@@ -3,10 +3,10 @@ import { AdminLayout, registerAdminSection } from '../../platform/admin/index.ts
 import { citiesWithRole } from '../../platform/auth/service.ts';
 import type { PageContext } from '../../platform/web/context.ts';
 import {
-  CheckboxGroup,
   CsrfField,
   ErrorSummary,
   type FieldErrors,
+  fieldKit,
   SelectField,
   TextArea,
   TextField,
@@ -434,10 +434,6 @@ const v = (values: Values, k: string) => {
   const x = values[k];
   return Array.isArray(x) ? (x[0] ?? '') : (x ?? '');
 };
-const vl = (values: Values, k: string) => {
-  const x = values[k];
-  return Array.isArray(x) ? x : x ? [x] : [];
-};
 
 export interface FormProps {
   ctx: PageContext;
@@ -583,6 +579,7 @@ function ImageFields(props: {
 }) {
   const { ctx, values, errors } = props;
   const { t } = ctx;
+  const f = fieldKit(ctx, values, errors);
   return (
     <fieldset class="kern-fieldset">
       <legend class="kern-label">{t('content.admin.f.image')}</legend>
@@ -622,15 +619,10 @@ function ImageFields(props: {
             aria-describedby="f-image-hint"
           />
         </div>
-        <TextField
-          ctx={ctx}
-          name="imageAlt"
-          label={t('content.admin.f.imageAlt')}
-          hint={t('content.admin.f.imageAltHint')}
-          value={v(values, 'imageAlt')}
-          error={errors.imageAlt}
-          maxLength={300}
-        />
+        {f.text('imageAlt', t('content.admin.f.imageAlt'), {
+          hint: t('content.admin.f.imageAltHint'),
+          maxLength: 300,
+        })}
       </div>
     </fieldset>
   );
@@ -640,6 +632,7 @@ export function NewsFormPage(props: FormProps) {
   const { ctx, values } = props;
   const { t } = ctx;
   const errors = tr(ctx, props.errors);
+  const f = fieldKit(ctx, values, errors);
   return (
     <FormFrame
       {...props}
@@ -647,63 +640,28 @@ export function NewsFormPage(props: FormProps) {
       multipart
       heading={props.id ? t('content.admin.edit', { title: props.title ?? '' }) : t('content.admin.newNews')}
     >
-      <TextField
-        ctx={ctx}
-        name="title"
-        label={t('content.admin.f.title')}
-        value={v(values, 'title')}
-        error={errors.title}
-        maxLength={200}
-      />
-      <TextField
-        ctx={ctx}
-        name="slug"
-        label={t('content.admin.f.slug')}
-        hint={t('content.admin.f.slugHint')}
-        value={v(values, 'slug')}
-        error={errors.slug}
-        optional
-        maxLength={100}
-      />
-      <TextArea
-        ctx={ctx}
-        name="teaser"
-        label={t('content.admin.f.teaser')}
-        hint={t('content.admin.f.teaserHint')}
-        value={v(values, 'teaser')}
-        error={errors.teaser}
-        rows={3}
-        maxLength={500}
-      />
-      <TextArea
-        ctx={ctx}
-        name="body"
-        label={t('content.admin.f.body')}
-        hint={t('content.admin.f.bodyHint')}
-        value={v(values, 'body')}
-        error={errors.body}
-        rows={12}
-        optional
-      />
-      <TextArea
-        ctx={ctx}
-        name="easyLanguage"
-        label={t('content.admin.f.easyLanguage')}
-        hint={t('content.admin.f.easyHint')}
-        value={v(values, 'easyLanguage')}
-        error={errors.easyLanguage}
-        rows={6}
-        optional
-      />
-      <TextField
-        ctx={ctx}
-        name="tags"
-        label={t('content.admin.f.tags')}
-        hint={t('content.admin.f.tagsHint')}
-        value={v(values, 'tags')}
-        error={errors.tags}
-        optional
-      />
+      {f.text('title', t('content.admin.f.title'), { maxLength: 200 })}
+      {f.text('slug', t('content.admin.f.slug'), {
+        hint: t('content.admin.f.slugHint'),
+        optional: true,
+        maxLength: 100,
+      })}
+      {f.area('teaser', t('content.admin.f.teaser'), {
+        hint: t('content.admin.f.teaserHint'),
+        rows: 3,
+        maxLength: 500,
+      })}
+      {f.area('body', t('content.admin.f.body'), {
+        hint: t('content.admin.f.bodyHint'),
+        rows: 12,
+        optional: true,
+      })}
+      {f.area('easyLanguage', t('content.admin.f.easyLanguage'), {
+        hint: t('content.admin.f.easyHint'),
+        rows: 6,
+        optional: true,
+      })}
+      {f.text('tags', t('content.admin.f.tags'), { hint: t('content.admin.f.tagsHint'), optional: true })}
       <ImageFields ctx={ctx} values={values} errors={errors} imageId={props.imageId} />
       <div class="kern-form-check">
         <input
@@ -726,21 +684,7 @@ export function EventFormPage(props: FormProps) {
   const { ctx, values } = props;
   const { t } = ctx;
   const errors = tr(ctx, props.errors);
-  const check = (name: string, label: string) => (
-    <div class="kern-form-check">
-      <input
-        class="kern-form-check__checkbox"
-        type="checkbox"
-        id={`f-${name}`}
-        name={name}
-        value="on"
-        checked={v(values, name) === 'on'}
-      />
-      <label class="kern-label" for={`f-${name}`}>
-        {label}
-      </label>
-    </div>
-  );
+  const f = fieldKit(ctx, values, errors);
   const weekdayNames =
     ctx.locale === 'de'
       ? ['Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag', 'Sonntag']
@@ -752,36 +696,17 @@ export function EventFormPage(props: FormProps) {
       multipart
       heading={props.id ? t('content.admin.edit', { title: props.title ?? '' }) : t('content.admin.newEvent')}
     >
-      <TextField
-        ctx={ctx}
-        name="title"
-        label={t('content.admin.f.title')}
-        value={v(values, 'title')}
-        error={errors.title}
-        maxLength={200}
-      />
-      <TextArea
-        ctx={ctx}
-        name="description"
-        label={t('content.admin.f.description')}
-        hint={t('content.admin.f.bodyHint')}
-        value={v(values, 'description')}
-        error={errors.description}
-        rows={8}
-        optional
-      />
+      {f.text('title', t('content.admin.f.title'), { maxLength: 200 })}
+      {f.area('description', t('content.admin.f.description'), {
+        hint: t('content.admin.f.bodyHint'),
+        rows: 8,
+        optional: true,
+      })}
       <fieldset class="kern-fieldset">
         <legend class="kern-label">{t('content.event.when')}</legend>
         <div class="kern-fieldset__body">
-          {check('allDay', t('content.admin.f.allDay'))}
-          <TextField
-            ctx={ctx}
-            name="startDate"
-            type="date"
-            label={t('content.admin.f.startDate')}
-            value={v(values, 'startDate')}
-            error={errors.startDate}
-          />
+          {f.check('allDay', t('content.admin.f.allDay'))}
+          {f.text('startDate', t('content.admin.f.startDate'), { type: 'date' })}
           <TextField
             ctx={ctx}
             name="startTime"
@@ -791,14 +716,7 @@ export function EventFormPage(props: FormProps) {
             {...({ type: 'time' } as object)}
             optional
           />
-          <TextField
-            ctx={ctx}
-            name="endDate"
-            type="date"
-            label={t('content.admin.f.endDate')}
-            value={v(values, 'endDate')}
-            error={errors.endDate}
-          />
+          {f.text('endDate', t('content.admin.f.endDate'), { type: 'date' })}
           <TextField
             ctx={ctx}
             name="endTime"
@@ -829,122 +747,45 @@ export function EventFormPage(props: FormProps) {
             value={v(values, 'interval') || '1'}
             error={errors.interval}
           />
-          <CheckboxGroup
-            name="byDay"
-            legend={t('content.admin.f.byDay')}
-            error={errors.byDay}
-            values={vl(values, 'byDay')}
-            options={WEEKDAYS.map((d, i) => ({ value: d, label: weekdayNames[i]! }))}
-          />
-          <TextField
-            ctx={ctx}
-            name="repeatUntil"
-            type="date"
-            label={t('content.admin.f.repeatUntil')}
-            value={v(values, 'repeatUntil')}
-            error={errors.repeatUntil}
-            optional
-          />
+          {f.checks(
+            'byDay',
+            t('content.admin.f.byDay'),
+            WEEKDAYS.map((d, i) => ({ value: d, label: weekdayNames[i]! })),
+          )}
+          {f.text('repeatUntil', t('content.admin.f.repeatUntil'), { type: 'date', optional: true })}
         </div>
       </fieldset>
       <fieldset class="kern-fieldset">
         <legend class="kern-label">{t('content.admin.f.place')}</legend>
         <div class="kern-fieldset__body">
-          <TextField
-            ctx={ctx}
-            name="placeName"
-            label={t('content.admin.f.placeName')}
-            value={v(values, 'placeName')}
-            error={errors.placeName}
-            maxLength={200}
-          />
-          <TextField
-            ctx={ctx}
-            name="address"
-            label={t('content.admin.f.address')}
-            value={v(values, 'address')}
-            error={errors.address}
-            optional
-            maxLength={300}
-          />
-          <TextField
-            ctx={ctx}
-            name="offerId"
-            label={t('content.admin.f.offerId')}
-            hint={t('content.admin.f.offerHint')}
-            value={v(values, 'offerId')}
-            error={errors.offerId}
-            optional
-          />
-          <TextField
-            ctx={ctx}
-            name="lat"
-            label={t('content.admin.f.lat')}
-            value={v(values, 'lat')}
-            error={errors.lat}
-            optional
-            inputMode="decimal"
-          />
-          <TextField
-            ctx={ctx}
-            name="lon"
-            label={t('content.admin.f.lon')}
-            value={v(values, 'lon')}
-            error={errors.lon}
-            optional
-            inputMode="decimal"
-          />
+          {f.text('placeName', t('content.admin.f.placeName'), { maxLength: 200 })}
+          {f.text('address', t('content.admin.f.address'), { optional: true, maxLength: 300 })}
+          {f.text('offerId', t('content.admin.f.offerId'), {
+            hint: t('content.admin.f.offerHint'),
+            optional: true,
+          })}
+          {f.text('lat', t('content.admin.f.lat'), { optional: true, inputMode: 'decimal' })}
+          {f.text('lon', t('content.admin.f.lon'), { optional: true, inputMode: 'decimal' })}
         </div>
       </fieldset>
-      <TextField
-        ctx={ctx}
-        name="organiser"
-        label={t('content.admin.f.organiser')}
-        value={v(values, 'organiser')}
-        error={errors.organiser}
-        optional
-        maxLength={200}
-      />
-      <TextField
-        ctx={ctx}
-        name="organiserUrl"
-        type="url"
-        label={t('content.admin.f.organiserUrl')}
-        value={v(values, 'organiserUrl')}
-        error={errors.organiserUrl}
-        optional
-      />
-      <CheckboxGroup
-        name="categories"
-        legend={t('content.event.categories')}
-        values={vl(values, 'categories')}
-        options={EVENT_CATEGORIES.map((c) => ({ value: c, label: t(`content.category.${c}`) }))}
-      />
-      <TextField
-        ctx={ctx}
-        name="price"
-        label={t('content.admin.f.price')}
-        hint={t('content.admin.f.priceHint')}
-        value={v(values, 'price')}
-        error={errors.price}
-        optional
-        inputMode="decimal"
-      />
-      <TextField
-        ctx={ctx}
-        name="priceNote"
-        label={t('content.admin.f.priceNote')}
-        value={v(values, 'priceNote')}
-        error={errors.priceNote}
-        optional
-        maxLength={200}
-      />
-      <CheckboxGroup
-        name="accessibility"
-        legend={t('content.event.accessibility')}
-        values={vl(values, 'accessibility')}
-        options={ACCESSIBILITY_FACTS.map((c) => ({ value: c, label: t(`content.access.${c}`) }))}
-      />
+      {f.text('organiser', t('content.admin.f.organiser'), { optional: true, maxLength: 200 })}
+      {f.text('organiserUrl', t('content.admin.f.organiserUrl'), { type: 'url', optional: true })}
+      {f.checks(
+        'categories',
+        t('content.event.categories'),
+        EVENT_CATEGORIES.map((c) => ({ value: c, label: t(`content.category.${c}`) })),
+      )}
+      {f.text('price', t('content.admin.f.price'), {
+        hint: t('content.admin.f.priceHint'),
+        optional: true,
+        inputMode: 'decimal',
+      })}
+      {f.text('priceNote', t('content.admin.f.priceNote'), { optional: true, maxLength: 200 })}
+      {f.checks(
+        'accessibility',
+        t('content.event.accessibility'),
+        ACCESSIBILITY_FACTS.map((c) => ({ value: c, label: t(`content.access.${c}`) })),
+      )}
       <fieldset class="kern-fieldset">
         <legend class="kern-label">{t('content.admin.f.registration')}</legend>
         <div class="kern-fieldset__body">
@@ -968,29 +809,13 @@ export function EventFormPage(props: FormProps) {
               {errors.registration}
             </p>
           )}
-          <TextField
-            ctx={ctx}
-            name="capacity"
-            type="number"
-            label={t('content.admin.f.capacity')}
-            value={v(values, 'capacity')}
-            error={errors.capacity}
-            optional
-          />
-          {check('waitlist', t('content.admin.f.waitlist'))}
-          <TextField
-            ctx={ctx}
-            name="registrationUrl"
-            type="url"
-            label={t('content.admin.f.registrationUrl')}
-            value={v(values, 'registrationUrl')}
-            error={errors.registrationUrl}
-            optional
-          />
+          {f.text('capacity', t('content.admin.f.capacity'), { type: 'number', optional: true })}
+          {f.check('waitlist', t('content.admin.f.waitlist'))}
+          {f.text('registrationUrl', t('content.admin.f.registrationUrl'), { type: 'url', optional: true })}
         </div>
       </fieldset>
       <ImageFields ctx={ctx} values={values} errors={errors} imageId={props.imageId} />
-      {check('cancelled', t('content.admin.f.cancelled'))}
+      {f.check('cancelled', t('content.admin.f.cancelled'))}
     </FormFrame>
   );
 }
@@ -1001,6 +826,7 @@ export function CampaignFormPage(
   const { ctx, values } = props;
   const { t } = ctx;
   const errors = tr(ctx, props.errors);
+  const f = fieldKit(ctx, values, errors);
   return (
     <FormFrame
       {...props}
@@ -1009,68 +835,17 @@ export function CampaignFormPage(
         props.id ? t('content.admin.edit', { title: props.title ?? '' }) : t('content.admin.newCampaign')
       }
     >
-      <TextField
-        ctx={ctx}
-        name="title"
-        label={t('content.admin.f.title')}
-        value={v(values, 'title')}
-        error={errors.title}
-        maxLength={200}
-      />
-      <TextField
-        ctx={ctx}
-        name="slug"
-        label={t('content.admin.f.slug')}
-        hint={t('content.admin.f.slugHint')}
-        value={v(values, 'slug')}
-        error={errors.slug}
-        optional
-      />
-      <TextField
-        ctx={ctx}
-        name="theme"
-        label={t('content.admin.f.theme')}
-        value={v(values, 'theme')}
-        error={errors.theme}
-        optional
-        maxLength={200}
-      />
-      <TextArea
-        ctx={ctx}
-        name="teaser"
-        label={t('content.admin.f.teaser')}
-        value={v(values, 'teaser')}
-        error={errors.teaser}
-        rows={3}
-        optional
-        maxLength={500}
-      />
-      <TextArea
-        ctx={ctx}
-        name="body"
-        label={t('content.admin.f.body')}
-        hint={t('content.admin.f.bodyHint')}
-        value={v(values, 'body')}
-        error={errors.body}
-        rows={8}
-        optional
-      />
-      <TextField
-        ctx={ctx}
-        name="startDate"
-        type="date"
-        label={t('content.admin.f.campaignStart')}
-        value={v(values, 'startDate')}
-        error={errors.startDate}
-      />
-      <TextField
-        ctx={ctx}
-        name="endDate"
-        type="date"
-        label={t('content.admin.f.campaignEnd')}
-        value={v(values, 'endDate')}
-        error={errors.endDate}
-      />
+      {f.text('title', t('content.admin.f.title'), { maxLength: 200 })}
+      {f.text('slug', t('content.admin.f.slug'), { hint: t('content.admin.f.slugHint'), optional: true })}
+      {f.text('theme', t('content.admin.f.theme'), { optional: true, maxLength: 200 })}
+      {f.area('teaser', t('content.admin.f.teaser'), { rows: 3, optional: true, maxLength: 500 })}
+      {f.area('body', t('content.admin.f.body'), {
+        hint: t('content.admin.f.bodyHint'),
+        rows: 8,
+        optional: true,
+      })}
+      {f.text('startDate', t('content.admin.f.campaignStart'), { type: 'date' })}
+      {f.text('endDate', t('content.admin.f.campaignEnd'), { type: 'date' })}
       <TextField
         ctx={ctx}
         name="multiplier"
@@ -1080,30 +855,21 @@ export function CampaignFormPage(
         error={errors.multiplier}
         inputMode="decimal"
       />
-      <CheckboxGroup
-        name="bonusActionIds"
-        legend={t('content.admin.f.bonusActions')}
-        error={errors.bonusActionIds}
-        values={vl(values, 'bonusActionIds')}
-        options={props.actions.map((a) => ({ value: String(a.id), label: a.name }))}
-      />
-      <CheckboxGroup
-        name="eventIds"
-        legend={t('content.admin.f.events')}
-        error={errors.eventIds}
-        values={vl(values, 'eventIds')}
-        options={props.events.map((e) => ({ value: String(e.id), label: e.title }))}
-      />
-      <TextArea
-        ctx={ctx}
-        name="steleMessages"
-        label={t('content.admin.f.steleMessages')}
-        hint={t('content.admin.f.steleHint')}
-        value={v(values, 'steleMessages')}
-        error={errors.steleMessages}
-        rows={4}
-        optional
-      />
+      {f.checks(
+        'bonusActionIds',
+        t('content.admin.f.bonusActions'),
+        props.actions.map((a) => ({ value: String(a.id), label: a.name })),
+      )}
+      {f.checks(
+        'eventIds',
+        t('content.admin.f.events'),
+        props.events.map((e) => ({ value: String(e.id), label: e.title })),
+      )}
+      {f.area('steleMessages', t('content.admin.f.steleMessages'), {
+        hint: t('content.admin.f.steleHint'),
+        rows: 4,
+        optional: true,
+      })}
     </FormFrame>
   );
 }

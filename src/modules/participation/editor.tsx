@@ -18,12 +18,9 @@ import {
   CsrfField,
   ErrorSummary,
   type FieldErrors,
-  fieldId,
+  fieldKit,
   formList,
   formString,
-  SelectField,
-  TextArea,
-  TextField,
 } from '../../platform/web/forms.tsx';
 import {
   berlinDay,
@@ -70,71 +67,6 @@ const ADMIN = '/admin/beteiligung';
 /** Set by the routes after a successful save; the page shows a status message. */
 const SavedNotice = createContext(false);
 const BLANK_ROWS = 3;
-
-// ---------------------------------------------------------------- shared field helper
-
-/** Binds the platform form fields to one form's values and errors, so each form lists only labels. */
-function fieldKit(ctx: PageContext, values: Values, errors: FieldErrors) {
-  const str = (name: string) => {
-    const v = values[name];
-    return typeof v === 'string' ? v : '';
-  };
-  type Opts = { hint?: string; maxLength?: number; optional?: boolean; value?: string };
-  return {
-    text: (name: string, label: string, o: Opts & { type?: 'text' | 'number' | 'date' } = {}) => (
-      <TextField
-        ctx={ctx}
-        name={name}
-        label={label}
-        value={o.value ?? str(name)}
-        error={errors[name]}
-        type={o.type ?? 'text'}
-        {...(o.hint ? { hint: o.hint } : {})}
-        {...(o.maxLength ? { maxLength: o.maxLength } : {})}
-        {...(o.optional ? { optional: true } : {})}
-      />
-    ),
-    area: (name: string, label: string, o: Opts & { rows?: number } = {}) => (
-      <TextArea
-        ctx={ctx}
-        name={name}
-        label={label}
-        value={o.value ?? str(name)}
-        error={errors[name]}
-        rows={o.rows ?? 4}
-        {...(o.hint ? { hint: o.hint } : {})}
-        {...(o.maxLength ? { maxLength: o.maxLength } : {})}
-        {...(o.optional ? { optional: true } : {})}
-      />
-    ),
-    select: (name: string, label: string, options: { value: string; label: string }[], o: Opts = {}) => (
-      <SelectField
-        ctx={ctx}
-        name={name}
-        label={label}
-        value={o.value ?? str(name)}
-        error={errors[name]}
-        options={options}
-        {...(o.hint ? { hint: o.hint } : {})}
-      />
-    ),
-    check: (name: string, label: string, checked: boolean) => (
-      <div class="kern-form-check">
-        <input
-          class="kern-form-check__checkbox"
-          type="checkbox"
-          id={fieldId(name)}
-          name={name}
-          value="1"
-          checked={checked}
-        />
-        <label class="kern-label" for={fieldId(name)}>
-          {label}
-        </label>
-      </div>
-    ),
-  };
-}
 
 /** One repeatable row (milestone, phase, question) as a titled group. */
 function RowGroup(props: { legend: string; children: ComponentChildren }) {
@@ -341,7 +273,7 @@ function MeasureFormPage(props: {
             type: 'date',
             optional: true,
           })}
-          {m.title && f.check(rowField('milestone', i, 'remove'), L(ctx, 'Entfernen', 'Remove'), false)}
+          {m.title && f.check(rowField('milestone', i, 'remove'), L(ctx, 'Entfernen', 'Remove'), false, '1')}
         </RowGroup>
       ))}
     </EditorPage>
@@ -420,6 +352,7 @@ function ProcessFormPage(props: {
           'Pre-moderation: show new ideas and comments only after approval',
         ),
         values.premoderation === '1',
+        '1',
       )}
       <h2 class="kern-heading-medium" id="f-phases" tabIndex={-1}>
         {L(ctx, 'Phasen', 'Phases')}
@@ -592,6 +525,7 @@ function SurveyFormPage(props: {
                 rowField('question', i, 'required'),
                 L(ctx, 'Pflichtfrage', 'Required'),
                 q.required === '1',
+                '1',
               )}
             </RowGroup>
           ))}

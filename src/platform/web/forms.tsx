@@ -211,3 +211,88 @@ export function formList(body: unknown, name: string): string[] {
   if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter(Boolean);
   return typeof v === 'string' && v.trim() ? [v.trim()] : [];
 }
+
+type TextOptions = Omit<Parameters<typeof TextField>[0], 'ctx' | 'name' | 'label' | 'error'>;
+type AreaOptions = Omit<Parameters<typeof TextArea>[0], 'ctx' | 'name' | 'label' | 'error'>;
+type SelectOptions = Omit<Parameters<typeof SelectField>[0], 'ctx' | 'name' | 'label' | 'error' | 'options'>;
+
+/**
+ * The form fields bound to one form's raw values (as typed: strings, lists for checkbox groups) and
+ * its errors, so that a form lists each field as name, label and what is special about it.
+ */
+export function fieldKit(ctx: PageContext, values: Record<string, unknown>, errors: FieldErrors) {
+  const str = (name: string): string => {
+    const v = values[name];
+    return Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '';
+  };
+  const list = (name: string): string[] => {
+    const v = values[name];
+    return Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : [];
+  };
+  return {
+    str,
+    list,
+    text: (name: string, label: string, o: TextOptions = {}) => (
+      <TextField
+        ctx={ctx}
+        name={name}
+        label={label}
+        error={errors[name]}
+        {...o}
+        value={o.value ?? str(name)}
+      />
+    ),
+    area: (name: string, label: string, o: AreaOptions = {}) => (
+      <TextArea
+        ctx={ctx}
+        name={name}
+        label={label}
+        error={errors[name]}
+        {...o}
+        value={o.value ?? str(name)}
+      />
+    ),
+    select: (
+      name: string,
+      label: string,
+      options: { value: string; label: string }[],
+      o: SelectOptions = {},
+    ) => (
+      <SelectField
+        ctx={ctx}
+        name={name}
+        label={label}
+        error={errors[name]}
+        options={options}
+        {...o}
+        value={o.value ?? str(name)}
+      />
+    ),
+    checks: (name: string, legend: string, options: { value: string; label: string }[], hint?: string) => (
+      <CheckboxGroup
+        name={name}
+        legend={legend}
+        error={errors[name]}
+        values={list(name)}
+        options={options}
+        {...(hint ? { hint } : {})}
+      />
+    ),
+    /** One checkbox; checked when the form sent `value` for it, unless told otherwise. */
+    check: (name: string, label: string, checked?: boolean, value = 'on') => (
+      <div class="kern-form-check">
+        <input
+          class="kern-form-check__checkbox"
+          type="checkbox"
+          id={fieldId(name)}
+          name={name}
+          value={value}
+          checked={checked ?? str(name) === value}
+        />
+        <label class="kern-label" for={fieldId(name)}>
+          {label}
+        </label>
+      </div>
+    ),
+  };
+}
