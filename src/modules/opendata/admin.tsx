@@ -11,9 +11,9 @@ import {
   CsrfField,
   ErrorSummary,
   type FieldErrors,
+  fieldKit,
   formString,
   SelectField,
-  TextArea,
   TextField,
 } from '../../platform/web/forms.tsx';
 import { addMessages } from '../../platform/web/i18n.ts';
@@ -67,6 +67,7 @@ function ExternalPage(props: {
   notice?: string | undefined;
 }) {
   const { ctx, values, errors } = props;
+  const f = fieldKit(ctx, { ...values }, errors);
   return (
     <AdminLayout ctx={ctx} title={L(ctx, 'Offene Daten', 'Open data')}>
       <h1 class="kern-heading-large">
@@ -135,30 +136,12 @@ function ExternalPage(props: {
           error={errors.city}
           options={props.cities.map((c) => ({ value: c.slug, label: `Stadt ${c.name}` }))}
         />
-        <TextField
-          ctx={ctx}
-          name="title"
-          label={L(ctx, 'Titel', 'Title')}
-          value={values.title}
-          error={errors.title}
-          maxLength={200}
-        />
-        <TextField
-          ctx={ctx}
-          name="slug"
-          label={L(ctx, 'Kennung', 'Identifier')}
-          hint={L(ctx, 'Teil der Adresse, z. B. aalen-bebauungsplaene', 'Part of the URL')}
-          value={values.slug}
-          error={errors.slug}
-          maxLength={81}
-        />
-        <TextArea
-          ctx={ctx}
-          name="description"
-          label={L(ctx, 'Beschreibung', 'Description')}
-          value={values.description}
-          error={errors.description}
-        />
+        {f.text('title', L(ctx, 'Titel', 'Title'), { maxLength: 200 })}
+        {f.text('slug', L(ctx, 'Kennung', 'Identifier'), {
+          hint: L(ctx, 'Teil der Adresse, z. B. aalen-bebauungsplaene', 'Part of the URL'),
+          maxLength: 81,
+        })}
+        {f.area('description', L(ctx, 'Beschreibung', 'Description'))}
         <SelectField
           ctx={ctx}
           name="theme"
@@ -167,14 +150,10 @@ function ExternalPage(props: {
           error={errors.theme}
           options={(Object.keys(THEMES) as Theme[]).map((t) => ({ value: t, label: THEMES[t][ctx.locale] }))}
         />
-        <TextField
-          ctx={ctx}
-          name="keywords"
-          label={L(ctx, 'Schlagwörter', 'Keywords')}
-          hint={L(ctx, 'Durch Komma getrennt', 'Comma-separated')}
-          value={values.keywords}
-          optional
-        />
+        {f.text('keywords', L(ctx, 'Schlagwörter', 'Keywords'), {
+          hint: L(ctx, 'Durch Komma getrennt', 'Comma-separated'),
+          optional: true,
+        })}
         <SelectField
           ctx={ctx}
           name="license"
@@ -183,15 +162,10 @@ function ExternalPage(props: {
           error={errors.license}
           options={LICENSES.map((l) => ({ value: l.iri, label: l.label }))}
         />
-        <TextField
-          ctx={ctx}
-          name="landingPage"
-          type="url"
-          label={L(ctx, 'Webseite zum Datensatz', 'Landing page')}
-          value={values.landingPage}
-          error={errors.landingPage}
-          optional
-        />
+        {f.text('landingPage', L(ctx, 'Webseite zum Datensatz', 'Landing page'), {
+          type: 'url',
+          optional: true,
+        })}
         {Array.from({ length: DIST_ROWS }, (_, i) => (
           <fieldset class="kern-fieldset" key={i}>
             <legend class="kern-label">{L(ctx, `Datei ${i + 1}`, `File ${i + 1}`)}</legend>

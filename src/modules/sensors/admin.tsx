@@ -14,6 +14,7 @@ import {
   CsrfField,
   ErrorSummary,
   type FieldErrors,
+  fieldKit,
   formString,
   SelectField,
   TextField,
@@ -183,6 +184,7 @@ function NewStreamPage({
   errors: FieldErrors;
 }) {
   const kinds = KINDS.map((k) => ({ value: k, label: L(ctx, KIND_LABELS[k].de, KIND_LABELS[k].en) }));
+  const f = fieldKit(ctx, { ...values }, errors);
   return (
     <AdminLayout
       ctx={ctx}
@@ -200,23 +202,11 @@ function NewStreamPage({
           <legend class="kern-label">
             {L(ctx, 'Messstation (Thing) und Ort', 'Station (Thing) and place')}
           </legend>
-          <TextField
-            ctx={ctx}
-            name="station"
-            label={L(ctx, 'Name der Station', 'Station name')}
-            value={values.station}
-            error={errors.station}
-            maxLength={300}
-          />
-          <TextField
-            ctx={ctx}
-            name="place"
-            label={L(ctx, 'Ort', 'Place')}
-            hint={L(ctx, 'z. B. Marktplatz', 'e.g. market square')}
-            value={values.place}
-            error={errors.place}
-            maxLength={300}
-          />
+          {f.text('station', L(ctx, 'Name der Station', 'Station name'), { maxLength: 300 })}
+          {f.text('place', L(ctx, 'Ort', 'Place'), {
+            hint: L(ctx, 'z. B. Marktplatz', 'e.g. market square'),
+            maxLength: 300,
+          })}
           <TextField
             ctx={ctx}
             name="lat"
@@ -238,32 +228,15 @@ function NewStreamPage({
         </fieldset>
         <fieldset class="kern-fieldset">
           <legend class="kern-label">{L(ctx, 'Messreihe (Datastream)', 'Data stream')}</legend>
-          <TextField
-            ctx={ctx}
-            name="name"
-            label={L(ctx, 'Name der Messreihe', 'Data stream name')}
-            value={values.name}
-            error={errors.name}
-            maxLength={300}
-          />
-          <TextField
-            ctx={ctx}
-            name="property"
-            label={L(ctx, 'Messgröße', 'Observed property')}
-            hint={L(ctx, 'z. B. PM10, Lufttemperatur', 'e.g. PM10, air temperature')}
-            value={values.property}
-            error={errors.property}
-            maxLength={300}
-          />
-          <TextField
-            ctx={ctx}
-            name="unitName"
-            label={L(ctx, 'Einheit', 'Unit')}
-            hint={L(ctx, 'z. B. Grad Celsius', 'e.g. degree Celsius')}
-            value={values.unitName}
-            error={errors.unitName}
-            maxLength={100}
-          />
+          {f.text('name', L(ctx, 'Name der Messreihe', 'Data stream name'), { maxLength: 300 })}
+          {f.text('property', L(ctx, 'Messgröße', 'Observed property'), {
+            hint: L(ctx, 'z. B. PM10, Lufttemperatur', 'e.g. PM10, air temperature'),
+            maxLength: 300,
+          })}
+          {f.text('unitName', L(ctx, 'Einheit', 'Unit'), {
+            hint: L(ctx, 'z. B. Grad Celsius', 'e.g. degree Celsius'),
+            maxLength: 100,
+          })}
           <TextField
             ctx={ctx}
             name="unitSymbol"
@@ -316,6 +289,7 @@ function StreamPage(props: {
   saved: boolean;
 }) {
   const { ctx, ds, values, errors } = props;
+  const f = fieldKit(ctx, { ...values }, errors);
   return (
     <AdminLayout
       ctx={ctx}
@@ -368,15 +342,11 @@ function StreamPage(props: {
             { value: 'below', label: L(ctx, 'darunter liegt', 'below') },
           ]}
         />
-        <TextField
-          ctx={ctx}
-          name="message"
-          label={L(ctx, 'Text des Hinweises (Dashboard und Stelen)', 'Notice text (dashboard and steles)')}
-          optional
-          maxLength={300}
-          value={values.message}
-          error={errors.message}
-        />
+        {f.text(
+          'message',
+          L(ctx, 'Text des Hinweises (Dashboard und Stelen)', 'Notice text (dashboard and steles)'),
+          { optional: true, maxLength: 300 },
+        )}
         <button type="submit" class="kern-btn kern-btn--primary">
           <span class="kern-label">{L(ctx, 'Speichern', 'Save')}</span>
         </button>
