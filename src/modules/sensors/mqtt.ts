@@ -12,6 +12,7 @@ import net, { type AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Db } from '../../platform/db/index.ts';
 import { observationJson, type SensorHub } from './hub.ts';
+import { attachFront } from './mqtt-front.ts';
 import {
   type CreatedObservation,
   countRejections,
@@ -29,30 +30,37 @@ const INGESTED = '$SYS/stadtplattform/ingested';
 const SUBSCRIBABLE =
   /^v1\.1\/(Observations|Datastreams\((\d+|\+)\)\/Observations|Datastreams\/\+\/Observations)$/;
 
-type Outcome = { ok: true; observation: CreatedObservation } | { ok: false; message: string };
+export type Outcome = { ok: true; observation: CreatedObservation } | { ok: false; message: string };
 
 /** Parses one MQTT payload into an ingest input; throws a readable message. */
 export function parsePayload(topic: string, payload: Buffer): ObservationInput {
   const m = OBS_TOPIC.exec(topic);
   if (!m && topic !== ALL_TOPIC) throw new Error(`Thema ${topic} nimmt keine Observations an`);
+  return parseBody(m ? Number(m[1]) : undefined, payload.toString('utf8'));
+}
+
+/**
+ * The observation in a payload published to the topic of datastream ds (undefined: v1.1/Observations,
+ * the payload names its Datastream); throws a readable message.
+ */
+export function parseBody(ds: number | undefined, text: string): ObservationInput {
   let body: Record<string, unknown>;
   try {
-    body = JSON.parse(payload.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     throw new Error('Nutzlast ist kein JSON');
   }
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new Error('Nutzlast muss ein JSON-Objekt sein');
   if (!('result' in body)) throw new Error('result fehlt');
-  const ds = m
-    ? Number(m[1])
-    : Number((body.Datastream as Record<string, unknown> | undefined)?.['@iot.id'] ?? Number.NaN);
-  if (!Number.isSafeInteger(ds)) throw new Error('Datastream fehlt');
+  const id =
+    ds ?? Number((body.Datastream as Record<string, unknown> | undefined)?.['@iot.id'] ?? Number.NaN);
+  if (!Number.isSafeInteger(id)) throw new Error('Datastream fehlt');
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   if (body.phenomenonTime !== undefined && typeof body.phenomenonTime !== 'string')
     throw new Error('phenomenonTime muss eine ISO-8601-Zeit sein');
   return {
-    datastreamId: ds,
+    datastreamId: id,
     phenomenonTime: str(body.phenomenonTime),
     resultTime: str(body.resultTime),
     result: body.result,
@@ -62,12 +70,15 @@ export function parsePayload(topic: string, payload: Buffer): ObservationInput {
   };
 }
 
-type Pending = {
-  input: ObservationInput;
-  principal: Principal;
-  resolve: (o: Outcome) => void;
-  reject: (e: unknown) => void;
-};
+/**
+ * Where the outcome of a message goes once its batch is committed (or failed). One sink serves many
+ * messages (tag tells them apart), so queuing a message allocates no promise or closure.
+ */
+export interface Sink {
+  settle(tag: number, outcome: Outcome | undefined, err?: unknown): void;
+}
+
+type Pending = { input: ObservationInput; principal: Principal; sink: Sink; tag: number };
 
 /** The database's own error (Drizzle wraps it as cause): SQLSTATE and message. */
 function dbError(err: unknown): { code: string; message: string } {
@@ -93,8 +104,11 @@ export class Batcher {
   private queue: Pending[] = [];
   private inFlight = 0;
   private scheduled = false;
-  /** Batches written and messages in them (for tests and benchmarks). */
-  readonly stats = { batches: 0, messages: 0, largest: 0 };
+  /**
+   * Batches written and messages in them; direct: messages the lean front took past aedes (for tests
+   * and benchmarks).
+   */
+  readonly stats = { batches: 0, messages: 0, largest: 0, direct: 0 };
   constructor(
     private readonly db: Db,
     private readonly hub: SensorHub,
@@ -105,9 +119,14 @@ export class Batcher {
 
   add(input: ObservationInput, principal: Principal): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, principal, resolve, reject });
-      this.schedule();
+      this.push(input, principal, { settle: (_, o, err) => (o ? resolve(o) : reject(err)) }, 0);
     });
+  }
+
+  /** Queues a message; sink.settle(tag, …) is called after its batch committed or failed. */
+  push(input: ObservationInput, principal: Principal, sink: Sink, tag: number): void {
+    this.queue.push({ input, principal, sink, tag });
+    this.schedule();
   }
 
   private schedule() {
@@ -161,21 +180,25 @@ export class Batcher {
         items.map((i) => i.principal),
       ),
     );
-    for (const [k, item] of items.entries()) {
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k]!;
       const res = r.results[k]!;
-      item.resolve(res.ok ? res : { ok: false, message: res.message });
+      item.sink.settle(item.tag, res.ok ? res : { ok: false, message: res.message });
     }
     // After the acks: subscribers and dashboards learn of the new observations.
     this.hub.published(r.created).catch((err) => this.log('publishing observations failed', err));
   }
 
   private settleError(item: Pending, err: unknown) {
-    if (!dataError(err)) return item.reject(err);
+    if (!dataError(err)) return item.sink.settle(item.tag, undefined, err);
     // The message itself cannot be stored: refuse and count it (resending would not help).
     const message = `Nicht speicherbar: ${dbError(err).message}`;
     countRejections(this.db, [
       { ds: item.input.datastreamId, reason: 'invalid', count: 1, detail: message },
-    ]).then(() => item.resolve({ ok: false, message }), item.reject);
+    ]).then(
+      () => item.sink.settle(item.tag, { ok: false, message }),
+      (e) => item.sink.settle(item.tag, undefined, e),
+    );
   }
 }
 
@@ -296,7 +319,17 @@ export async function startEmbeddedBroker(opts: {
   };
   opts.hub.on('created', onCreated);
 
-  const server = net.createServer(broker.handle);
+  const refuse = (ds: number, message: string) =>
+    countRejections(opts.db, [{ ds, reason: 'invalid', count: 1, detail: message }]);
+  const server = net.createServer((socket) => {
+    // Observations from devices take the lean path in front of aedes; the rest is aedes' business.
+    attachFront(socket, broker.handle(socket), {
+      batcher,
+      principalOf: (client) => clientPrincipal.get(client),
+      refuse,
+      log: opts.log,
+    });
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
