@@ -11,11 +11,13 @@
  * BENCH_MQTT_CONNS the MQTT connections (128). BENCH_MARKS=1 prints the MQTT phase's monotonic time window,
  * to cut a `node --cpu-prof` profile down to it.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { mqttOf } from '../src/modules/sensors/index.ts';
@@ -118,17 +120,47 @@ async function copyRows(
     await client.connect();
     // Timed from the first byte to the end of the COPY: not the module load and the connection setup.
     const started = performance.now();
+    const pg0 = postgresCpuMs();
     const stream = client.query(copyFrom(`COPY ${columns} FROM STDIN`));
     await pipeline(async function* () {
       for (let i = 0; i < text.length; i += 1 << 20) yield text.slice(i, i + (1 << 20));
     }, stream);
     const ms = performance.now() - started;
+    // Before the backend exits and its CPU time leaves /proc.
+    const pgMs = pg0 === undefined ? undefined : postgresCpuMs()! - pg0;
     await client.end();
-    return ms;
+    return { ms, pgMs };
   }
   const started = performance.now();
   await database.pglite!.query(`COPY ${columns} FROM '/dev/blob'`, [], { blob: new Blob([text]) });
-  return performance.now() - started;
+  return { ms: performance.now() - started, pgMs: undefined };
+}
+
+/**
+ * CPU time of all PostgreSQL processes on this machine (Linux /proc; undefined elsewhere): how much the
+ * database spends per row on each path. Counts whatever else runs on the same cluster, too.
+ */
+function postgresCpuMs(): number | undefined {
+  try {
+    const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const f = stat.slice(close + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime
+    }
+    return ticks * tick;
+  } catch {
+    return undefined;
+  }
 }
 
 async function main() {
@@ -165,7 +197,7 @@ async function main() {
   );
 
   // 1. COPY
-  const copyMs = await copyRows(database, url, dsCopy, foi, N, 1000);
+  const { ms: copyMs, pgMs: pgCopyMs } = await copyRows(database, url, dsCopy, foi, N, 1000);
   const copyRate = N / (copyMs / 1000);
 
   // 2. HTTP dataArray, batches of 5000, two requests in flight.
@@ -224,9 +256,11 @@ async function main() {
   const mark = () => Number(process.hrtime.bigint() / 1000n);
   const markStart = mark();
   const cpu0 = process.cpuUsage();
+  const pgMqtt0 = postgresCpuMs();
   senders.send('go');
   const sent = await reply();
   const serverCpu = process.cpuUsage(cpu0);
+  const pgMqttMs = url && pgMqtt0 !== undefined ? postgresCpuMs()! - pgMqtt0 : undefined;
   const serverCpuMs = (serverCpu.user + serverCpu.system) / 1000;
   if (process.env.BENCH_MARKS) console.error(`mqtt window (µs, monotonic): ${markStart} ${mark()}`);
   const batches = mqttOf(database)!.stats;
@@ -288,8 +322,17 @@ async function main() {
   console.log(
     `| MQTT QoS 1 (${conns} connections, other process) | ${f(mqttRate)} | ${(mqttRate / copyRate).toFixed(2)} |`,
   );
+  // What the server process ran with (tsx's own loader flags left out).
+  const own = process.execArgv.filter(
+    (a, i, all) => !a.includes('tsx') && !(/^--(require|import)$/.test(a) && all[i + 1]?.includes('tsx')),
+  );
+  const nodeFlags = [...own, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+  const us = (ms: number) => `${((ms * 1000) / N).toFixed(1)} µs`;
   console.log(
-    `MQTT: ${f(batches.batches)} batches, on average ${f(batches.messages / batches.batches)} messages, largest ${f(batches.largest)}; CPU per message: server ${((serverCpuMs * 1000) / N).toFixed(1)} µs, senders ${((sent.cpuMs * 1000) / N).toFixed(1)} µs`,
+    `MQTT: ${f(batches.batches)} batches, on average ${f(batches.messages / batches.batches)} messages, largest ${f(batches.largest)}, ${f(batches.direct)} through the lean front; CPU per message: server ${us(serverCpuMs)}, senders ${us(sent.cpuMs)}${pgMqttMs === undefined || pgCopyMs === undefined ? '' : `, PostgreSQL ${us(pgMqttMs)} (COPY: ${us(pgCopyMs)} per row)`}`,
+  );
+  console.log(
+    `node ${process.version}, flags: ${nodeFlags || 'none'}; V8 new space now ${v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size / 2 ** 20} MiB`,
   );
   console.log(
     `daily aggregate over ${f(YEAR)} rows: p50 ${times[times.length >> 1]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (target < 50 ms), server execution of the daily-rollup read ${execMs.toFixed(1)} ms; raw index scan of the same rows p50 ${scan[scan.length >> 1]!.toFixed(1)} ms`,
