@@ -120,14 +120,14 @@ async function copyRows(
     await client.connect();
     // Timed from the first byte to the end of the COPY: not the module load and the connection setup.
     const started = performance.now();
-    const pg0 = postgresCpuMs();
+    const pg0 = postgresCpuMs(url);
     const stream = client.query(copyFrom(`COPY ${columns} FROM STDIN`));
     await pipeline(async function* () {
       for (let i = 0; i < text.length; i += 1 << 20) yield text.slice(i, i + (1 << 20));
     }, stream);
     const ms = performance.now() - started;
     // Before the backend exits and its CPU time leaves /proc.
-    const pgMs = pg0 === undefined ? undefined : postgresCpuMs()! - pg0;
+    const pgMs = pg0 === undefined ? undefined : postgresCpuMs(url)! - pg0;
     await client.end();
     return { ms, pgMs };
   }
@@ -137,23 +137,30 @@ async function copyRows(
 }
 
 /**
- * CPU time of all PostgreSQL processes on this machine (Linux /proc; undefined elsewhere): how much the
- * database spends per row on each path. Counts whatever else runs on the same cluster, too.
+ * CPU time of the PostgreSQL backends serving the benchmark database (Linux /proc, server on this
+ * machine; undefined elsewhere): how much the database spends per row on each path. Background
+ * processes (WAL writer, checkpointer) are left out — they serve every database on the cluster.
  */
-function postgresCpuMs(): number | undefined {
+function postgresCpuMs(url: string | undefined): number | undefined {
+  if (!url) return undefined;
+  const database = new URL(url).pathname.slice(1);
   try {
     const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
     let ticks = 0;
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       let stat: string;
+      let title: string;
       try {
         stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // A backend's title: "postgres: user database host(port) state".
+        title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       } catch {
         continue;
       }
       const close = stat.lastIndexOf(')');
       if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      if (!title.split(' ').includes(database)) continue;
       const f = stat.slice(close + 2).split(' ');
       ticks += Number(f[11]) + Number(f[12]); // utime, stime
     }
@@ -256,11 +263,11 @@ async function main() {
   const mark = () => Number(process.hrtime.bigint() / 1000n);
   const markStart = mark();
   const cpu0 = process.cpuUsage();
-  const pgMqtt0 = postgresCpuMs();
+  const pgMqtt0 = postgresCpuMs(url);
   senders.send('go');
   const sent = await reply();
   const serverCpu = process.cpuUsage(cpu0);
-  const pgMqttMs = url && pgMqtt0 !== undefined ? postgresCpuMs()! - pgMqtt0 : undefined;
+  const pgMqttMs = pgMqtt0 === undefined ? undefined : postgresCpuMs(url)! - pgMqtt0;
   const serverCpuMs = (serverCpu.user + serverCpu.system) / 1000;
   if (process.env.BENCH_MARKS) console.error(`mqtt window (µs, monotonic): ${markStart} ${mark()}`);
   const batches = mqttOf(database)!.stats;

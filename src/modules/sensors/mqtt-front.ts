@@ -34,8 +34,6 @@ export interface FrontOptions {
   batcher: Batcher;
   /** The principal of an authenticated client (set by the broker's authenticate). */
   principalOf(client: object): Principal | undefined;
-  /** An unparsable payload: count it (then the message is acknowledged like a stored one). */
-  refuse(ds: number, message: string): Promise<void>;
   log(msg: string, err?: unknown): void;
 }
 
@@ -71,6 +69,9 @@ class Connection implements Sink {
   /** Packet ids to acknowledge, written together after the batch's settle loop. */
   private acks: number[] = [];
   private flushing = false;
+  /** Devices publish to the same topic again and again: its bytes and datastream, compared whole. */
+  private lastTopic: Buffer | undefined;
+  private lastDs = -1;
   private readonly parse: (buf: Buffer) => unknown;
 
   constructor(
@@ -140,9 +141,21 @@ class Connection implements Sink {
     if (qos > 1 || start + 2 > end) return false;
     const topicEnd = start + 2 + ((buf[start]! << 8) | buf[start + 1]!);
     if (topicEnd + (qos ? 2 : 0) > end) return false;
-    if (buf.compare(PREFIX, 0, PREFIX.length, start + 2, start + 2 + PREFIX.length) !== 0) return false;
-    const ds = topicDatastream(buf, start + 2, topicEnd);
-    if (ds < 0) return false;
+    const last = this.lastTopic;
+    let ds: number;
+    if (
+      last &&
+      last.length === topicEnd - start - 2 &&
+      buf.compare(last, 0, last.length, start + 2, topicEnd) === 0
+    )
+      ds = this.lastDs;
+    else {
+      if (buf.compare(PREFIX, 0, PREFIX.length, start + 2, start + 2 + PREFIX.length) !== 0) return false;
+      ds = topicDatastream(buf, start + 2, topicEnd);
+      if (ds < 0) return false;
+      this.lastTopic = Buffer.from(buf.subarray(start + 2, topicEnd));
+      this.lastDs = ds;
+    }
     let id = 0;
     let p = topicEnd;
     if (qos) {
@@ -158,10 +171,8 @@ class Connection implements Sink {
     try {
       input = parseBody(ds || undefined, buf.toString('utf8', p, end));
     } catch (err) {
-      this.opts.refuse(ds, (err as Error).message).then(
-        () => this.settle(id, undefined),
-        (e) => this.settle(id, undefined, e),
-      );
+      // Counted with the next batch, then acknowledged like a stored message (resending won't help).
+      this.opts.batcher.refuse(ds, (err as Error).message, this.principal!, this, id);
       return true;
     }
     this.opts.batcher.push(input, this.principal!, this, id);

@@ -105,10 +105,8 @@ describe('MQTT with the embedded broker', () => {
       else assert.fail(`unexpected packet 0x${got[i]!.toString(16)}`);
       i += got[i] === 0xd0 ? 2 : 4;
     }
-    assert.deepEqual(
-      acks.sort((a, b) => a - b),
-      [7, 8, 9],
-    );
+    // In the order the PUBLISHes came in, even if they were stored in different batches.
+    assert.deepEqual(acks, [7, 8, 9]);
     assert.equal(pings, 1);
     // The acknowledged ones are stored already; the QoS 0 one (no acknowledgement) follows.
     const count = async (values: number[]) =>

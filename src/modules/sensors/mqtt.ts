@@ -20,6 +20,7 @@ import {
   type ObservationInput,
   type Principal,
   principalForKey,
+  type RejectionCount,
 } from './service.ts';
 
 const OBS_TOPIC = /^v1\.1\/Datastreams\((\d+)\)\/Observations$/;
@@ -39,6 +40,8 @@ export function parsePayload(topic: string, payload: Buffer): ObservationInput {
   return parseBody(m ? Number(m[1]) : undefined, payload.toString('utf8'));
 }
 
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
 /**
  * The observation in a payload published to the topic of datastream ds (undefined: v1.1/Observations,
  * the payload names its Datastream); throws a readable message.
@@ -56,7 +59,6 @@ export function parseBody(ds: number | undefined, text: string): ObservationInpu
   const id =
     ds ?? Number((body.Datastream as Record<string, unknown> | undefined)?.['@iot.id'] ?? Number.NaN);
   if (!Number.isSafeInteger(id)) throw new Error('Datastream fehlt');
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   if (body.phenomenonTime !== undefined && typeof body.phenomenonTime !== 'string')
     throw new Error('phenomenonTime muss eine ISO-8601-Zeit sein');
   return {
@@ -78,7 +80,14 @@ export interface Sink {
   settle(tag: number, outcome: Outcome | undefined, err?: unknown): void;
 }
 
-type Pending = { input: ObservationInput; principal: Principal; sink: Sink; tag: number };
+/** A message to store, or (refused set) one already refused that is counted with the batch. */
+type Pending = {
+  input: ObservationInput;
+  principal: Principal;
+  sink: Sink;
+  tag: number;
+  refused?: string | undefined;
+};
 
 /** The database's own error (Drizzle wraps it as cause): SQLSTATE and message. */
 function dbError(err: unknown): { code: string; message: string } {
@@ -98,10 +107,14 @@ const retryable = (err: unknown) => /^40(001|P01)$/.test(dbError(err).code);
  * acks wait for it. With PostgreSQL two batches are written at once, so that one batch's JavaScript
  * work (validation, acks, re-publication) overlaps the other's database work. A batch that fails as a
  * whole on its data is retried in halves down to single messages, so one poisonous message (e.g. JSON
- * PostgreSQL refuses) is refused and counted without taking the others down with it.
+ * PostgreSQL refuses) is refused and counted without taking the others down with it. Batches settle in
+ * the order they were formed, even when a later one commits first: a connection's PUBACKs go out in
+ * the order its PUBLISHes came in (MQTT-4.6.0-2).
  */
 export class Batcher {
   private queue: Pending[] = [];
+  /** Resolves when the batch formed last has settled all its messages. */
+  private settled: Promise<void> = Promise.resolve();
   private inFlight = 0;
   private scheduled = false;
   /**
@@ -129,6 +142,21 @@ export class Batcher {
     this.schedule();
   }
 
+  /**
+   * Queues a message that could not be parsed: counted as invalid for datastream ds in the next batch's
+   * transaction and settled in turn with the others (so acknowledgements keep their order).
+   */
+  refuse(ds: number, message: string, principal: Principal, sink: Sink, tag: number): void {
+    this.queue.push({
+      input: { datastreamId: ds, result: undefined },
+      principal,
+      sink,
+      tag,
+      refused: message,
+    });
+    this.schedule();
+  }
+
   private schedule() {
     if (this.scheduled || this.inFlight >= this.concurrency || !this.queue.length) return;
     this.scheduled = true;
@@ -150,39 +178,66 @@ export class Batcher {
     this.stats.batches++;
     this.stats.messages += batch.length;
     this.stats.largest = Math.max(this.stats.largest, batch.length);
-    await this.store(batch);
+    const earlier = this.settled;
+    let done!: () => void;
+    this.settled = new Promise((resolve) => (done = resolve));
+    try {
+      await this.store(batch, earlier);
+    } finally {
+      done();
+    }
   }
 
-  private async store(items: Pending[]): Promise<void> {
+  /** Writes items; settles them once the batches formed before have settled theirs. */
+  private async store(items: Pending[], earlier: Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.write(items);
+        return await this.write(items, earlier);
       } catch (err) {
         if (retryable(err) && attempt < 5) continue;
         if (items.length === 1 || !dataError(err)) {
+          await earlier;
           for (const item of items) this.settleError(item, err);
           return;
         }
         // Halve: the half without the culprit is stored, the culprit is found in log2(n) steps.
         const mid = items.length >> 1;
-        await this.store(items.slice(0, mid));
-        await this.store(items.slice(mid));
+        await this.store(items.slice(0, mid), earlier);
+        await this.store(items.slice(mid), earlier);
         return;
       }
     }
   }
 
-  private async write(items: Pending[]) {
-    const r = await this.db.transaction((tx) =>
-      ingestObservations(
-        tx as unknown as Db,
-        items.map((i) => i.input),
-        items.map((i) => i.principal),
-      ),
-    );
-    for (let k = 0; k < items.length; k++) {
+  private async write(items: Pending[], earlier: Promise<void>) {
+    const stored = items.filter((i) => i.refused === undefined);
+    const refused = new Map<number, RejectionCount>();
+    for (const i of items) {
+      if (i.refused === undefined) continue;
+      const ds = i.input.datastreamId;
+      const r = refused.get(ds) ?? { ds, reason: 'invalid' as const, count: 0, detail: i.refused };
+      r.count++;
+      refused.set(ds, r);
+    }
+    const r = await this.db.transaction(async (tx) => {
+      const res = stored.length
+        ? await ingestObservations(
+            tx as unknown as Db,
+            stored.map((i) => i.input),
+            stored.map((i) => i.principal),
+          )
+        : { results: [], created: [] };
+      if (refused.size) await countRejections(tx as unknown as Db, [...refused.values()]);
+      return res;
+    });
+    await earlier;
+    for (let k = 0, s = 0; k < items.length; k++) {
       const item = items[k]!;
-      const res = r.results[k]!;
+      if (item.refused !== undefined) {
+        item.sink.settle(item.tag, { ok: false, message: item.refused });
+        continue;
+      }
+      const res = r.results[s++]!;
       item.sink.settle(item.tag, res.ok ? res : { ok: false, message: res.message });
     }
     // After the acks: subscribers and dashboards learn of the new observations.
@@ -319,14 +374,11 @@ export async function startEmbeddedBroker(opts: {
   };
   opts.hub.on('created', onCreated);
 
-  const refuse = (ds: number, message: string) =>
-    countRejections(opts.db, [{ ds, reason: 'invalid', count: 1, detail: message }]);
   const server = net.createServer((socket) => {
     // Observations from devices take the lean path in front of aedes; the rest is aedes' business.
     attachFront(socket, broker.handle(socket), {
       batcher,
       principalOf: (client) => clientPrincipal.get(client),
-      refuse,
       log: opts.log,
     });
   });
