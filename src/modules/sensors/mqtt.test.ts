@@ -127,6 +127,20 @@ describe('MQTT with the embedded broker', () => {
     raw.socket.destroy();
   });
 
+  test('publishing on the lean path keeps the connection alive (keepalive 1 s, no PINGREQ)', async () => {
+    const ds = await makeDatastream(t, key);
+    const raw = await rawConnect(mqttOf(t.database)!.address()!.port, key, 1);
+    const topic = `v1.1/Datastreams(${ds})/Observations`;
+    // aedes closes a connection that is silent for 1.5 keepalive periods: 2.5 s of publishing only.
+    for (let i = 1; i <= 10; i++) {
+      raw.socket.write(publishPacket(topic, JSON.stringify({ result: i }), i));
+      assert.deepEqual([...(await raw.read(4))], [0x40, 2, 0, i]);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(raw.closed(), false);
+    raw.socket.destroy();
+  });
+
   test('bad payloads are refused and counted; publishing without a key is not allowed', async () => {
     const pub = await mqtt.connectAsync(url, { username: 'sensor', password: key, reconnectPeriod: 0 });
     clients.push(pub);
@@ -184,7 +198,7 @@ function publishPacket(topic: string, payload: string, id: number): Buffer {
 }
 
 /** A bare TCP connection that has sent CONNECT with the key and got its CONNACK. */
-async function rawConnect(port: number, password: string) {
+async function rawConnect(port: number, password: string, keepAliveSeconds = 0) {
   const socket = net.connect({ host: '127.0.0.1', port });
   let buffered = Buffer.alloc(0);
   let wake = () => {};
@@ -192,8 +206,12 @@ async function rawConnect(port: number, password: string) {
     buffered = Buffer.concat([buffered, chunk]);
     wake();
   });
+  let closed = false;
   const read = async (n: number) => {
-    while (buffered.length < n) await new Promise<void>((r) => (wake = r));
+    while (buffered.length < n) {
+      if (closed) throw new Error('connection closed by the broker');
+      await new Promise<void>((r) => (wake = r));
+    }
     const out = buffered.subarray(0, n);
     buffered = buffered.subarray(n);
     return out;
@@ -201,14 +219,18 @@ async function rawConnect(port: number, password: string) {
   const str = (s: string) => Buffer.concat([Buffer.from([0, Buffer.byteLength(s)]), Buffer.from(s)]);
   const body = Buffer.concat([
     str('MQTT'),
-    Buffer.from([4, 0xc2, 0, 0]),
+    Buffer.from([4, 0xc2, 0, keepAliveSeconds]),
     str('raw-test'),
     str('sensor'),
     str(password),
   ]);
   socket.write(Buffer.concat([Buffer.from([0x10, body.length]), body]));
   assert.deepEqual([...(await read(4))], [0x20, 2, 0, 0]);
-  return { socket, read };
+  socket.on('close', () => {
+    closed = true;
+    wake();
+  });
+  return { socket, read, closed: () => closed };
 }
 
 async function reachable(host: string, port: number): Promise<boolean> {
