@@ -1,6 +1,6 @@
 /**
  * Urban data benchmarks, each next to the physical limit measured in the same run on the same table:
- *   1. raw COPY into sta_observations                         (the limit)
+ *   1. raw COPY into sta_observations, twice, the faster counts (the limit)
  *   2. HTTP dataArray (POST /sta/v1.1/CreateObservations)      → ratio to COPY (target ≥ 0.5)
  *   3. MQTT QoS 1 over the embedded broker, many connections from a separate process (bench/mqtt-senders.ts)
  *                                                             → ratio to COPY (target ≥ 0.5)
@@ -97,7 +97,7 @@ async function makeDatastream(db: Db, name: string): Promise<number> {
 const t0 = Date.UTC(2025, 0, 1);
 const iso = (i: number, stepMs: number) => new Date(t0 + i * stepMs).toISOString();
 
-/** Raw COPY of n rows (datastream, time, value, feature) into the same table. */
+/** Raw COPY of n rows (datastream, time, value, feature) into the same table, times from step `from` on. */
 async function copyRows(
   database: Database,
   url: string | undefined,
@@ -105,9 +105,10 @@ async function copyRows(
   foi: number,
   n: number,
   stepMs: number,
+  from = 0,
 ) {
   const lines: string[] = [];
-  for (let i = 0; i < n; i++)
+  for (let i = from; i < from + n; i++)
     lines.push(`${ds}\t${iso(i, stepMs)}\t${(20 + Math.sin(i / 50) * 5).toFixed(2)}\t${foi}`);
   const text = `${lines.join('\n')}\n`;
   const columns = 'sta_observations (datastream_id, phenomenon_time, result_number, feature_of_interest_id)';
@@ -204,7 +205,14 @@ async function main() {
   );
 
   // 1. COPY
-  const { ms: copyMs, pgMs: pgCopyMs } = await copyRows(database, url, dsCopy, foi, N, 1000);
+  // Twice, the faster one counts: the same COPY varies between runs by up to 1.7× on this machine
+  // (checkpoints forced by CREATE/DROP DATABASE of parallel test suites, WAL segments), and the limit
+  // should be what the machine can do.
+  const copies = [
+    await copyRows(database, url, dsCopy, foi, N, 1000),
+    await copyRows(database, url, dsCopy, foi, N, 1000, N),
+  ];
+  const { ms: copyMs, pgMs: pgCopyMs } = copies[0]!.ms <= copies[1]!.ms ? copies[0]! : copies[1]!;
   const copyRate = N / (copyMs / 1000);
 
   // 2. HTTP dataArray, batches of 5000, two requests in flight.
@@ -324,7 +332,9 @@ async function main() {
   console.log(`sensors benchmark (${url ? 'PostgreSQL' : 'PGlite'}, ${f(N)} observations)`);
   console.log(`| path | observations/s | ratio to COPY |`);
   console.log(`| --- | ---: | ---: |`);
-  console.log(`| raw COPY (limit) | ${f(copyRate)} | 1.00 |`);
+  console.log(
+    `| raw COPY (limit, faster of ${copies.map((c) => f(N / (c.ms / 1000))).join(' and ')}) | ${f(copyRate)} | 1.00 |`,
+  );
   console.log(`| HTTP dataArray (5000/request) | ${f(httpRate)} | ${(httpRate / copyRate).toFixed(2)} |`);
   console.log(
     `| MQTT QoS 1 (${conns} connections, other process) | ${f(mqttRate)} | ${(mqttRate / copyRate).toFixed(2)} |`,
