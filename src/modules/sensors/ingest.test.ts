@@ -125,6 +125,53 @@ describe('MQTT batches (embedded broker)', () => {
       { reason: 'type', count: 4 },
     ]);
   });
+  test('optional fields mixed with plain messages in one batch: each row keeps exactly its own', async () => {
+    const ds = await makeDatastream(t, key, { thing: 'Batch Felder', datastream: 'Batch Felder' });
+    const pub = await mqtt.connectAsync(url, { username: 'sensor', password: key, reconnectPeriod: 0 });
+    clients.push(pub);
+    const topic = `v1.1/Datastreams(${ds})/Observations`;
+    const full = {
+      phenomenonTime: '2026-01-07T10:00:00+01:00/2026-01-07T10:15:00+01:00',
+      resultTime: '2026-01-07T09:20:00Z',
+      validTime: '2026-01-07T09:00:00Z/2026-01-07T12:00:00Z',
+      resultQuality: { flag: 'geprüft' },
+      parameters: { 'a,b': '{"x"}' },
+      result: 1e21,
+    };
+    await Promise.all([
+      pub.publishAsync(topic, JSON.stringify({ phenomenonTime: '2026-01-07T08:00:00Z', result: -0.5 }), {
+        qos: 1,
+      }),
+      pub.publishAsync(topic, JSON.stringify(full), { qos: 1 }),
+      pub.publishAsync(topic, JSON.stringify({ phenomenonTime: '2026-01-07T09:59:00.123Z', result: 7 }), {
+        qos: 1,
+      }),
+    ]);
+    const res = await t.app.inject(`/sta/v1.1/Datastreams(${ds})/Observations?$orderby=phenomenonTime`);
+    assert.equal(res.statusCode, 200, res.body);
+    const got = res
+      .json()
+      .value.map((o: Record<string, unknown>) => [
+        o.phenomenonTime,
+        o.resultTime,
+        o.result,
+        o.resultQuality ?? null,
+        o.validTime ?? null,
+        o.parameters ?? null,
+      ]);
+    assert.deepEqual(got, [
+      ['2026-01-07T08:00:00.000Z', null, -0.5, null, null, null],
+      [
+        '2026-01-07T09:00:00.000Z/2026-01-07T09:15:00.000Z',
+        '2026-01-07T09:20:00.000Z',
+        1e21,
+        { flag: 'geprüft' },
+        '2026-01-07T09:00:00.000Z/2026-01-07T12:00:00.000Z',
+        { 'a,b': '{"x"}' },
+      ],
+      ['2026-01-07T09:59:00.123Z', null, 7, null, null, null],
+    ]);
+  });
 });
 
 describe('hourly and daily rollups', () => {

@@ -79,6 +79,68 @@ describe('MQTT with the embedded broker', () => {
     assert.equal((await viaHttp)['@iot.id'], res.json()['@iot.id']);
   });
 
+  test('device bytes split anywhere: the lean path stores, acknowledges after commit, and leaves the rest to aedes', async () => {
+    const ds = await makeDatastream(t, key);
+    const raw = await rawConnect(mqttOf(t.database)!.address()!.port, key);
+    const before = mqttOf(t.database)!.stats.direct;
+    const topic = `v1.1/Datastreams(${ds})/Observations`;
+    const bytes = Buffer.concat([
+      publishPacket(topic, JSON.stringify({ phenomenonTime: '2026-03-01T08:00:00Z', result: 301 }), 7),
+      Buffer.from([0xc0, 0]), // PINGREQ: answered by aedes
+      publishPacket(topic, JSON.stringify({ phenomenonTime: '2026-03-01T08:01:00Z', result: 302 }), 0),
+      publishPacket('v1.1/Observations', JSON.stringify({ result: 303, Datastream: { '@iot.id': ds } }), 8),
+      publishPacket(topic, '{"result": kaputt', 9),
+    ]);
+    // Three bytes per write: packets and even their length bytes arrive in pieces.
+    for (let i = 0; i < bytes.length; i += 3) {
+      raw.socket.write(bytes.subarray(i, i + 3));
+      await new Promise((r) => setImmediate(r));
+    }
+    const got = await raw.read(4 + 4 + 4 + 2);
+    const acks: number[] = [];
+    let pings = 0;
+    for (let i = 0; i < got.length; ) {
+      if (got[i] === 0x40) acks.push(got.readUInt16BE(i + 2));
+      else if (got[i] === 0xd0) pings++;
+      else assert.fail(`unexpected packet 0x${got[i]!.toString(16)}`);
+      i += got[i] === 0xd0 ? 2 : 4;
+    }
+    // In the order the PUBLISHes came in, even if they were stored in different batches.
+    assert.deepEqual(acks, [7, 8, 9]);
+    assert.equal(pings, 1);
+    // The acknowledged ones are stored already; the QoS 0 one (no acknowledgement) follows.
+    const count = async (values: number[]) =>
+      (await one<{ n: number }>(
+        t.database.db,
+        sql`SELECT count(*)::int AS n FROM sta_observations WHERE datastream_id = ${ds}
+            AND result_number = ANY(${sql.param(values)}::float8[])`,
+      ))!.n;
+    assert.equal(await count([301, 303]), 2);
+    for (let i = 0; i < 100 && (await count([302])) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await count([302]), 1);
+    const invalid = await one<{ n: number }>(
+      t.database.db,
+      sql`SELECT coalesce(sum(count), 0)::int AS n FROM sta_rejections WHERE datastream_id = ${ds} AND reason = 'invalid'`,
+    );
+    assert.equal(invalid!.n, 1);
+    assert.equal(mqttOf(t.database)!.stats.direct - before, 4);
+    raw.socket.destroy();
+  });
+
+  test('publishing on the lean path keeps the connection alive (keepalive 1 s, no PINGREQ)', async () => {
+    const ds = await makeDatastream(t, key);
+    const raw = await rawConnect(mqttOf(t.database)!.address()!.port, key, 1);
+    const topic = `v1.1/Datastreams(${ds})/Observations`;
+    // aedes closes a connection that is silent for 1.5 keepalive periods: 2.5 s of publishing only.
+    for (let i = 1; i <= 10; i++) {
+      raw.socket.write(publishPacket(topic, JSON.stringify({ result: i }), i));
+      assert.deepEqual([...(await raw.read(4))], [0x40, 2, 0, i]);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(raw.closed(), false);
+    raw.socket.destroy();
+  });
+
   test('bad payloads are refused and counted; publishing without a key is not allowed', async () => {
     const pub = await mqtt.connectAsync(url, { username: 'sensor', password: key, reconnectPeriod: 0 });
     clients.push(pub);
@@ -115,6 +177,61 @@ describe('MQTT with the embedded broker', () => {
     );
   });
 });
+
+/** The bytes of an MQTT 3.1.1 PUBLISH (QoS 1 with packet id, QoS 0 without). */
+function publishPacket(topic: string, payload: string, id: number): Buffer {
+  const t = Buffer.from(topic);
+  const p = Buffer.from(payload);
+  const body = Buffer.concat([
+    Buffer.from([t.length >> 8, t.length & 0xff]),
+    t,
+    id ? Buffer.from([id >> 8, id & 0xff]) : Buffer.alloc(0),
+    p,
+  ]);
+  const len: number[] = [];
+  let n = body.length;
+  do {
+    len.push((n & 127) | (n > 127 ? 128 : 0));
+    n >>= 7;
+  } while (n > 0);
+  return Buffer.concat([Buffer.from([id ? 0x32 : 0x30, ...len]), body]);
+}
+
+/** A bare TCP connection that has sent CONNECT with the key and got its CONNACK. */
+async function rawConnect(port: number, password: string, keepAliveSeconds = 0) {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  let buffered = Buffer.alloc(0);
+  let wake = () => {};
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    wake();
+  });
+  let closed = false;
+  const read = async (n: number) => {
+    while (buffered.length < n) {
+      if (closed) throw new Error('connection closed by the broker');
+      await new Promise<void>((r) => (wake = r));
+    }
+    const out = buffered.subarray(0, n);
+    buffered = buffered.subarray(n);
+    return out;
+  };
+  const str = (s: string) => Buffer.concat([Buffer.from([0, Buffer.byteLength(s)]), Buffer.from(s)]);
+  const body = Buffer.concat([
+    str('MQTT'),
+    Buffer.from([4, 0xc2, 0, keepAliveSeconds]),
+    str('raw-test'),
+    str('sensor'),
+    str(password),
+  ]);
+  socket.write(Buffer.concat([Buffer.from([0x10, body.length]), body]));
+  assert.deepEqual([...(await read(4))], [0x20, 2, 0, 0]);
+  socket.on('close', () => {
+    closed = true;
+    wake();
+  });
+  return { socket, read, closed: () => closed };
+}
 
 async function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

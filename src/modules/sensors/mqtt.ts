@@ -12,6 +12,7 @@ import net, { type AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Db } from '../../platform/db/index.ts';
 import { observationJson, type SensorHub } from './hub.ts';
+import { attachFront } from './mqtt-front.ts';
 import {
   type CreatedObservation,
   countRejections,
@@ -19,6 +20,7 @@ import {
   type ObservationInput,
   type Principal,
   principalForKey,
+  type RejectionCount,
 } from './service.ts';
 
 const OBS_TOPIC = /^v1\.1\/Datastreams\((\d+)\)\/Observations$/;
@@ -29,30 +31,38 @@ const INGESTED = '$SYS/stadtplattform/ingested';
 const SUBSCRIBABLE =
   /^v1\.1\/(Observations|Datastreams\((\d+|\+)\)\/Observations|Datastreams\/\+\/Observations)$/;
 
-type Outcome = { ok: true; observation: CreatedObservation } | { ok: false; message: string };
+export type Outcome = { ok: true; observation: CreatedObservation } | { ok: false; message: string };
 
 /** Parses one MQTT payload into an ingest input; throws a readable message. */
 export function parsePayload(topic: string, payload: Buffer): ObservationInput {
   const m = OBS_TOPIC.exec(topic);
   if (!m && topic !== ALL_TOPIC) throw new Error(`Thema ${topic} nimmt keine Observations an`);
+  return parseBody(m ? Number(m[1]) : undefined, payload.toString('utf8'));
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/**
+ * The observation in a payload published to the topic of datastream ds (undefined: v1.1/Observations,
+ * the payload names its Datastream); throws a readable message.
+ */
+export function parseBody(ds: number | undefined, text: string): ObservationInput {
   let body: Record<string, unknown>;
   try {
-    body = JSON.parse(payload.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     throw new Error('Nutzlast ist kein JSON');
   }
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new Error('Nutzlast muss ein JSON-Objekt sein');
   if (!('result' in body)) throw new Error('result fehlt');
-  const ds = m
-    ? Number(m[1])
-    : Number((body.Datastream as Record<string, unknown> | undefined)?.['@iot.id'] ?? Number.NaN);
-  if (!Number.isSafeInteger(ds)) throw new Error('Datastream fehlt');
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const id =
+    ds ?? Number((body.Datastream as Record<string, unknown> | undefined)?.['@iot.id'] ?? Number.NaN);
+  if (!Number.isSafeInteger(id)) throw new Error('Datastream fehlt');
   if (body.phenomenonTime !== undefined && typeof body.phenomenonTime !== 'string')
     throw new Error('phenomenonTime muss eine ISO-8601-Zeit sein');
   return {
-    datastreamId: ds,
+    datastreamId: id,
     phenomenonTime: str(body.phenomenonTime),
     resultTime: str(body.resultTime),
     result: body.result,
@@ -62,11 +72,21 @@ export function parsePayload(topic: string, payload: Buffer): ObservationInput {
   };
 }
 
+/**
+ * Where the outcome of a message goes once its batch is committed (or failed). One sink serves many
+ * messages (tag tells them apart), so queuing a message allocates no promise or closure.
+ */
+export interface Sink {
+  settle(tag: number, outcome: Outcome | undefined, err?: unknown): void;
+}
+
+/** A message to store, or (refused set) one already refused that is counted with the batch. */
 type Pending = {
   input: ObservationInput;
   principal: Principal;
-  resolve: (o: Outcome) => void;
-  reject: (e: unknown) => void;
+  sink: Sink;
+  tag: number;
+  refused?: string | undefined;
 };
 
 /** The database's own error (Drizzle wraps it as cause): SQLSTATE and message. */
@@ -87,14 +107,21 @@ const retryable = (err: unknown) => /^40(001|P01)$/.test(dbError(err).code);
  * acks wait for it. With PostgreSQL two batches are written at once, so that one batch's JavaScript
  * work (validation, acks, re-publication) overlaps the other's database work. A batch that fails as a
  * whole on its data is retried in halves down to single messages, so one poisonous message (e.g. JSON
- * PostgreSQL refuses) is refused and counted without taking the others down with it.
+ * PostgreSQL refuses) is refused and counted without taking the others down with it. Batches settle in
+ * the order they were formed, even when a later one commits first: a connection's PUBACKs go out in
+ * the order its PUBLISHes came in (MQTT-4.6.0-2).
  */
 export class Batcher {
   private queue: Pending[] = [];
+  /** Resolves when the batch formed last has settled all its messages. */
+  private settled: Promise<void> = Promise.resolve();
   private inFlight = 0;
   private scheduled = false;
-  /** Batches written and messages in them (for tests and benchmarks). */
-  readonly stats = { batches: 0, messages: 0, largest: 0 };
+  /**
+   * Batches written and messages in them; direct: messages the lean front took past aedes (for tests
+   * and benchmarks).
+   */
+  readonly stats = { batches: 0, messages: 0, largest: 0, direct: 0 };
   constructor(
     private readonly db: Db,
     private readonly hub: SensorHub,
@@ -105,9 +132,29 @@ export class Batcher {
 
   add(input: ObservationInput, principal: Principal): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, principal, resolve, reject });
-      this.schedule();
+      this.push(input, principal, { settle: (_, o, err) => (o ? resolve(o) : reject(err)) }, 0);
     });
+  }
+
+  /** Queues a message; sink.settle(tag, …) is called after its batch committed or failed. */
+  push(input: ObservationInput, principal: Principal, sink: Sink, tag: number): void {
+    this.queue.push({ input, principal, sink, tag });
+    this.schedule();
+  }
+
+  /**
+   * Queues a message that could not be parsed: counted as invalid for datastream ds in the next batch's
+   * transaction and settled in turn with the others (so acknowledgements keep their order).
+   */
+  refuse(ds: number, message: string, principal: Principal, sink: Sink, tag: number): void {
+    this.queue.push({
+      input: { datastreamId: ds, result: undefined },
+      principal,
+      sink,
+      tag,
+      refused: message,
+    });
+    this.schedule();
   }
 
   private schedule() {
@@ -131,51 +178,82 @@ export class Batcher {
     this.stats.batches++;
     this.stats.messages += batch.length;
     this.stats.largest = Math.max(this.stats.largest, batch.length);
-    await this.store(batch);
+    const earlier = this.settled;
+    let done!: () => void;
+    this.settled = new Promise((resolve) => (done = resolve));
+    try {
+      await this.store(batch, earlier);
+    } finally {
+      done();
+    }
   }
 
-  private async store(items: Pending[]): Promise<void> {
+  /** Writes items; settles them once the batches formed before have settled theirs. */
+  private async store(items: Pending[], earlier: Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.write(items);
+        return await this.write(items, earlier);
       } catch (err) {
         if (retryable(err) && attempt < 5) continue;
         if (items.length === 1 || !dataError(err)) {
+          await earlier;
           for (const item of items) this.settleError(item, err);
           return;
         }
         // Halve: the half without the culprit is stored, the culprit is found in log2(n) steps.
         const mid = items.length >> 1;
-        await this.store(items.slice(0, mid));
-        await this.store(items.slice(mid));
+        await this.store(items.slice(0, mid), earlier);
+        await this.store(items.slice(mid), earlier);
         return;
       }
     }
   }
 
-  private async write(items: Pending[]) {
-    const r = await this.db.transaction((tx) =>
-      ingestObservations(
-        tx as unknown as Db,
-        items.map((i) => i.input),
-        items.map((i) => i.principal),
-      ),
-    );
-    for (const [k, item] of items.entries()) {
-      const res = r.results[k]!;
-      item.resolve(res.ok ? res : { ok: false, message: res.message });
+  private async write(items: Pending[], earlier: Promise<void>) {
+    const stored = items.filter((i) => i.refused === undefined);
+    const refused = new Map<number, RejectionCount>();
+    for (const i of items) {
+      if (i.refused === undefined) continue;
+      const ds = i.input.datastreamId;
+      const r = refused.get(ds) ?? { ds, reason: 'invalid' as const, count: 0, detail: i.refused };
+      r.count++;
+      refused.set(ds, r);
+    }
+    const r = await this.db.transaction(async (tx) => {
+      const res = stored.length
+        ? await ingestObservations(
+            tx as unknown as Db,
+            stored.map((i) => i.input),
+            stored.map((i) => i.principal),
+          )
+        : { results: [], created: [] };
+      if (refused.size) await countRejections(tx as unknown as Db, [...refused.values()]);
+      return res;
+    });
+    await earlier;
+    for (let k = 0, s = 0; k < items.length; k++) {
+      const item = items[k]!;
+      if (item.refused !== undefined) {
+        item.sink.settle(item.tag, { ok: false, message: item.refused });
+        continue;
+      }
+      const res = r.results[s++]!;
+      item.sink.settle(item.tag, res.ok ? res : { ok: false, message: res.message });
     }
     // After the acks: subscribers and dashboards learn of the new observations.
     this.hub.published(r.created).catch((err) => this.log('publishing observations failed', err));
   }
 
   private settleError(item: Pending, err: unknown) {
-    if (!dataError(err)) return item.reject(err);
+    if (!dataError(err)) return item.sink.settle(item.tag, undefined, err);
     // The message itself cannot be stored: refuse and count it (resending would not help).
     const message = `Nicht speicherbar: ${dbError(err).message}`;
     countRejections(this.db, [
       { ds: item.input.datastreamId, reason: 'invalid', count: 1, detail: message },
-    ]).then(() => item.resolve({ ok: false, message }), item.reject);
+    ]).then(
+      () => item.sink.settle(item.tag, { ok: false, message }),
+      (e) => item.sink.settle(item.tag, undefined, e),
+    );
   }
 }
 
@@ -296,7 +374,14 @@ export async function startEmbeddedBroker(opts: {
   };
   opts.hub.on('created', onCreated);
 
-  const server = net.createServer(broker.handle);
+  const server = net.createServer((socket) => {
+    // Observations from devices take the lean path in front of aedes; the rest is aedes' business.
+    attachFront(socket, broker.handle(socket), {
+      batcher,
+      principalOf: (client) => clientPrincipal.get(client),
+      log: opts.log,
+    });
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -143,15 +143,22 @@ interface DsMeta {
   observation_type: string;
 }
 
-function parseTime(value: string): { start: Date; end: Date | null } | undefined {
-  const [a, b] = value.split('/');
-  const start = new Date(a!);
-  if (!a || Number.isNaN(start.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(a)) return undefined;
-  if (b === undefined) return { start, end: null };
-  const end = new Date(b);
-  if (Number.isNaN(end.getTime()) || end < start) return undefined;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T/;
+
+/** An ISO 8601 instant or interval ("start/end") as epoch milliseconds. */
+function parseTime(value: string): { start: number; end: number | null } | undefined {
+  const slash = value.indexOf('/');
+  const a = slash < 0 ? value : value.slice(0, slash);
+  const start = Date.parse(a);
+  if (Number.isNaN(start) || !ISO_DATE.test(a)) return undefined;
+  if (slash < 0) return { start, end: null };
+  const next = value.indexOf('/', slash + 1);
+  const end = Date.parse(value.slice(slash + 1, next < 0 ? undefined : next));
+  if (Number.isNaN(end) || end < start) return undefined;
   return { start, end };
 }
+
+const isoOf = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
 export function resultTypeError(type: string, result: unknown): string | undefined {
   switch (type) {
@@ -231,10 +238,9 @@ export async function ingestObservations(
   const valid: {
     index: number;
     input: ObservationInput;
-    start: Date;
     startIso: string;
-    end: Date | null;
-    resultTime: Date | null;
+    end: number | null;
+    resultTime: number | null;
     foi: number | null;
   }[] = [];
   const rejections = new Map<string, RejectionCount>();
@@ -246,8 +252,10 @@ export async function ingestObservations(
     rejections.set(key, r);
   };
   const limit = now.getTime() + FUTURE_TOLERANCE_MS;
+  const nowTime = { start: now.getTime(), end: null };
   const principalOf = (i: number) => (Array.isArray(principal) ? principal[i]! : (principal as Principal));
-  for (const [index, input] of inputs.entries()) {
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index]!;
     const ds = Number.isSafeInteger(input.datastreamId) ? input.datastreamId : -1;
     const meta = metas.get(ds);
     if (!meta) {
@@ -263,14 +271,13 @@ export async function ingestObservations(
       reject(ds, 'type', typeError);
       continue;
     }
-    const time =
-      input.phenomenonTime === undefined ? { start: now, end: null } : parseTime(input.phenomenonTime);
+    const time = input.phenomenonTime === undefined ? nowTime : parseTime(input.phenomenonTime);
     const resultTime = input.resultTime ? parseTime(input.resultTime) : undefined;
-    if (!time || (input.resultTime && (!resultTime || resultTime.end))) {
+    if (!time || (input.resultTime && (!resultTime || resultTime.end !== null))) {
       reject(ds, 'invalid', 'Zeitangabe ungültig (ISO 8601 mit Zeitzone erwartet)');
       continue;
     }
-    if ((time.end ?? time.start).getTime() > limit || (resultTime && resultTime.start.getTime() > limit)) {
+    if ((time.end ?? time.start) > limit || (resultTime && resultTime.start > limit)) {
       reject(ds, 'future', 'Zeitpunkt liegt in der Zukunft');
       continue;
     }
@@ -278,8 +285,7 @@ export async function ingestObservations(
     valid.push({
       index,
       input,
-      start: time.start,
-      startIso: time.start.toISOString(),
+      startIso: new Date(time.start).toISOString(),
       end: time.end,
       resultTime: resultTime?.start ?? null,
       foi: input.featureOfInterestId ?? meta.foi,
@@ -295,32 +301,46 @@ export async function ingestObservations(
     v.foi = meta.foi;
   }
   if (valid.length) {
-    const validTime = (v: (typeof valid)[number]) =>
-      v.input.validTime ? parseTime(v.input.validTime) : undefined;
-    const columns: [string, string, (v: (typeof valid)[number]) => unknown][] = [
-      ['datastream_id', 'bigint', (v) => v.input.datastreamId],
-      ['phenomenon_time', 'timestamptz', (v) => v.startIso],
-      ['phenomenon_time_end', 'timestamptz', (v) => v.end?.toISOString() ?? null],
-      ['result_time', 'timestamptz', (v) => v.resultTime?.toISOString() ?? null],
-      ['result_number', 'float8', (v) => (typeof v.input.result === 'number' ? v.input.result : null)],
-      ['result_json', 'jsonb', (v) => (typeof v.input.result === 'number' ? null : json(v.input.result))],
-      ['result_quality', 'jsonb', (v) => json(v.input.resultQuality)],
-      ['valid_time_start', 'timestamptz', (v) => validTime(v)?.start.toISOString() ?? null],
-      ['valid_time_end', 'timestamptz', (v) => validTime(v)?.end?.toISOString() ?? null],
-      ['parameters', 'jsonb', (v) => json(v.input.parameters)],
-      ['feature_of_interest_id', 'bigint', (v) => v.foi],
-    ];
+    type Valid = (typeof valid)[number];
+    const validTime = (v: Valid) => (v.input.validTime ? parseTime(v.input.validTime) : undefined);
+    // Scalar columns travel as one comma-separated text each (split on the server): no per-element
+    // quoting and escaping in the driver. Empty = NULL. JSON columns go as arrays.
+    const scalar = (name: string, type: string, f: (v: Valid) => string | number | null) => {
+      let text = '';
+      let any = false;
+      for (let i = 0; i < valid.length; i++) {
+        const x = f(valid[i]!);
+        if (x !== null) any = true;
+        text += i ? `,${x ?? ''}` : `${x ?? ''}`;
+      }
+      return any ? { name, value: sql`string_to_array(${text}, ',', '')::${sql.raw(type)}[]` } : undefined;
+    };
+    const jsonb = (name: string, f: (v: Valid) => string | null) => {
+      const values = valid.map(f);
+      return values.some((x) => x !== null) ? { name, value: sql`${sql.param(values)}::jsonb[]` } : undefined;
+    };
+    const number = (v: Valid) => (typeof v.input.result === 'number' ? v.input.result : null);
     // Columns that are NULL in every row are left out: less to encode and to parse (MQTT batches
     // typically carry time and result only).
-    const used = columns
-      .map(([name, type, f]) => ({ name, type, values: valid.map(f) }))
-      .filter((c) => c.values.some((x) => x !== null));
+    const used = [
+      scalar('datastream_id', 'bigint', (v) => v.input.datastreamId),
+      scalar('phenomenon_time', 'timestamptz', (v) => v.startIso),
+      scalar('phenomenon_time_end', 'timestamptz', (v) => isoOf(v.end)),
+      scalar('result_time', 'timestamptz', (v) => isoOf(v.resultTime)),
+      scalar('result_number', 'float8', number),
+      jsonb('result_json', (v) => (typeof v.input.result === 'number' ? null : json(v.input.result))),
+      jsonb('result_quality', (v) => json(v.input.resultQuality)),
+      scalar('valid_time_start', 'timestamptz', (v) => isoOf(validTime(v)?.start)),
+      scalar('valid_time_end', 'timestamptz', (v) => isoOf(validTime(v)?.end)),
+      jsonb('parameters', (v) => json(v.input.parameters)),
+      scalar('feature_of_interest_id', 'bigint', (v) => v.foi),
+    ].filter((c) => c !== undefined);
     const inserted = await one<{ ids: string }>(
       db,
       sql`WITH ins AS (
             INSERT INTO sta_observations (${sql.raw(used.map((c) => c.name).join(', '))})
             SELECT * FROM unnest(${sql.join(
-              used.map((c) => sql`${sql.param(c.values)}::${sql.raw(c.type)}[]`),
+              used.map((c) => c.value),
               sql`, `,
             )})
             RETURNING id, datastream_id, phenomenon_time, phenomenon_time_end, result_time, result_number, result_json
@@ -353,13 +373,14 @@ export async function ingestObservations(
           SELECT string_agg(id::text, ',' ORDER BY id) AS ids FROM ins`,
     );
     const newIds = inserted!.ids.split(',');
-    for (const [i, v] of valid.entries()) {
+    for (let i = 0; i < valid.length; i++) {
+      const v = valid[i]!;
       const obs: CreatedObservation = {
         id: Number(newIds[i]),
         datastreamId: v.input.datastreamId,
         phenomenonTime: v.startIso,
-        phenomenonTimeEnd: v.end?.toISOString() ?? null,
-        resultTime: v.resultTime?.toISOString() ?? null,
+        phenomenonTimeEnd: isoOf(v.end),
+        resultTime: isoOf(v.resultTime),
         result: v.input.result,
         resultQuality: v.input.resultQuality,
         validTime: v.input.validTime,
