@@ -9,8 +9,9 @@
  * (tsquery.ts).
  *
  * Freshness: every statement that writes offers bumps `offers_version` (migration 0020) in its own
- * transaction. Each search reads that number; when it moved, the index is rebuilt before the search
- * runs. So a search never misses a committed write, on this instance or any other.
+ * transaction. Each search reads that number; when it moved, the changed offers are patched in (or,
+ * after many changes, the index is reloaded) before the search runs. So a search never misses a
+ * committed write, on this instance or any other.
  */
 import { sql } from 'drizzle-orm';
 import { type Db, one, rows } from '../../platform/db/index.ts';
