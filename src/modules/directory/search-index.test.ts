@@ -259,6 +259,32 @@ describe('patching the index after writes', () => {
       titles.slice(0, at + 2).join(' | '),
     );
   });
+
+  test('the deletion log stays bounded; an index older than its trimmed part loads afresh', async () => {
+    const db = database.db;
+    const aalen = await cityId(database, 'aalen');
+    await db.execute(sql`INSERT INTO offers (city_id, slug, kind, status, title, summary)
+      SELECT ${aalen}, 'massenangebot-' || g, 'counselling', 'published', 'Massenangebot ' || g,
+        'Ein Angebot, das gleich wieder geht.' FROM generate_series(1, 2000) g`);
+    const stale = await currentIndex(db);
+    assert.equal((await view(stale.index, 'Massenangebot', aalen)).ids.length, 2000);
+    // 2,000 deletions in one statement stay logged; one more tips the log over its bound.
+    await db.execute(sql`DELETE FROM offers WHERE slug LIKE 'massenangebot-%'`);
+    await db.execute(sql`DELETE FROM offers WHERE slug = 'hundesteuer'`);
+    const [log] = await rows<{ n: number; full_from: string; version: string }>(
+      db,
+      sql`SELECT (SELECT count(*)::int FROM offers_deleted) AS n, full_from::text, version::text
+        FROM offers_version`,
+    );
+    assert.ok(log!.n <= 1000, `log trimmed to the newest deletions (${log!.n})`);
+    assert.ok(BigInt(log!.full_from) > BigInt(stale.index.version), 'older indexes must reload');
+    // The log alone now names only the last deletion: patching from it would keep 2,000 ghosts.
+    const next = await currentIndex(db);
+    assert.notEqual(next.index, stale.index, 'loaded afresh, not patched');
+    assert.equal(next.index.version, log!.version);
+    assert.deepEqual((await view(next.index, 'Massenangebot', aalen)).ids, []);
+    assert.deepEqual(await view(next.index, 'Hundesteuer'), await view(await loadIndex(db), 'Hundesteuer'));
+  });
 });
 
 describe('tsquery and tsvector text', () => {
