@@ -12,10 +12,8 @@ import {
   ErrorSummary,
   type FieldErrors,
   fieldId,
+  fieldKit,
   formString,
-  SelectField,
-  TextArea,
-  TextField,
 } from '../../platform/web/forms.tsx';
 import { addMessages } from '../../platform/web/i18n.ts';
 import { TableWrap } from '../../platform/web/table.tsx';
@@ -99,6 +97,7 @@ function LayersPage(props: {
   notice?: string | undefined;
 }) {
   const { ctx, values, errors } = props;
+  const f = fieldKit(ctx, { ...values }, errors);
   const cityName = (id: number | null) => props.cities.find((c) => c.id === id)?.shortName ?? ctx.region.name;
   return (
     <AdminLayout ctx={ctx} title={L(ctx, 'Karte', 'Map')}>
@@ -225,78 +224,45 @@ function LayersPage(props: {
           </h2>
           <ErrorSummary ctx={ctx} errors={errors} />
           <CsrfField ctx={ctx} />
-          <SelectField
-            ctx={ctx}
-            name="city"
-            label={L(ctx, 'Stadt', 'City')}
-            value={values.city}
-            error={errors.city}
-            options={props.adminCities.map((c) => ({ value: c.slug, label: c.name }))}
-          />
-          <SelectField
-            ctx={ctx}
-            name="kind"
-            label={L(ctx, 'Art', 'Kind')}
-            value={values.kind}
-            error={errors.kind}
-            options={[
-              {
-                value: 'upload',
-                label: L(ctx, 'GeoJSON hochladen (z. B. Bebauungspläne, Spielplätze)', 'Upload GeoJSON'),
-              },
-              {
-                value: 'contributions',
-                label: L(
-                  ctx,
-                  'Beteiligung: Bürgerinnen und Bürger tragen ein',
-                  'Consultation: citizens add items',
-                ),
-              },
-            ]}
-          />
-          <TextField
-            ctx={ctx}
-            name="title"
-            label={L(ctx, 'Titel', 'Title')}
-            value={values.title}
-            error={errors.title}
-            maxLength={200}
-          />
-          <TextField
-            ctx={ctx}
-            name="slug"
-            label={L(ctx, 'Kennung in Adressen', 'Identifier in URLs')}
-            hint={L(
+          {f.select(
+            'city',
+            L(ctx, 'Stadt', 'City'),
+            props.adminCities.map((c) => ({ value: c.slug, label: c.name })),
+          )}
+          {f.select('kind', L(ctx, 'Art', 'Kind'), [
+            {
+              value: 'upload',
+              label: L(ctx, 'GeoJSON hochladen (z. B. Bebauungspläne, Spielplätze)', 'Upload GeoJSON'),
+            },
+            {
+              value: 'contributions',
+              label: L(
+                ctx,
+                'Beteiligung: Bürgerinnen und Bürger tragen ein',
+                'Consultation: citizens add items',
+              ),
+            },
+          ])}
+          {f.text('title', L(ctx, 'Titel', 'Title'), { maxLength: 200 })}
+          {f.text('slug', L(ctx, 'Kennung in Adressen', 'Identifier in URLs'), {
+            hint: L(
               ctx,
               'Kleinbuchstaben, Ziffern und Bindestriche, z. B. radwege',
               'Lower-case letters, digits, hyphens',
-            )}
-            value={values.slug}
-            error={errors.slug}
-            maxLength={61}
-          />
-          <TextArea
-            ctx={ctx}
-            name="description"
-            label={L(ctx, 'Beschreibung', 'Description')}
-            value={values.description}
-            error={errors.description}
-            optional
-          />
-          <TextField
-            ctx={ctx}
-            name="question"
-            label={L(
-              ctx,
-              'Frage an die Bürgerinnen und Bürger (nur Beteiligung)',
-              'Question (consultation only)',
-            )}
-            hint={L(ctx, 'z. B. Wo fehlen Fahrradbügel?', 'e.g. Where are bike racks missing?')}
-            value={values.question}
-            error={errors.question}
-            maxLength={300}
-            optional
-          />
+            ),
+            maxLength: 61,
+          })}
+          {f.area('description', L(ctx, 'Beschreibung', 'Description'), { optional: true })}
+          {f.text(
+            'question',
+            L(ctx, 'Frage an die Bürgerinnen und Bürger (nur Beteiligung)', 'Question (consultation only)'),
+            {
+              hint: L(ctx, 'z. B. Wo fehlen Fahrradbügel?', 'e.g. Where are bike racks missing?'),
+              maxLength: 300,
+              optional: true,
+            },
+          )}
+          {/* Hand-written: a colour picker, which TextField does not offer. */}
           <div class={errors.color ? 'kern-form-input kern-form-input--error' : 'kern-form-input'}>
             <label class="kern-label" for={fieldId('color')}>
               {L(ctx, 'Farbe', 'Colour')}
@@ -314,14 +280,11 @@ function LayersPage(props: {
               value={values.color}
             />
           </div>
-          <SelectField
-            ctx={ctx}
-            name="license"
-            label={L(ctx, 'Lizenz im Open-Data-Katalog', 'Licence in the open data catalog')}
-            value={values.license}
-            error={errors.license}
-            options={LICENSES.map((l) => ({ value: l.iri, label: l.label }))}
-          />
+          {f.select(
+            'license',
+            L(ctx, 'Lizenz im Open-Data-Katalog', 'Licence in the open data catalog'),
+            LICENSES.map((l) => ({ value: l.iri, label: l.label })),
+          )}
           <FileField
             ctx={ctx}
             name="file"
