@@ -12,14 +12,11 @@ import { HttpError, notFound } from '../../platform/http/errors.ts';
 import type { City } from '../../platform/tenancy/service.ts';
 import type { PageContext } from '../../platform/web/context.ts';
 import {
-  CheckboxGroup,
   CsrfField,
   ErrorSummary,
   type FieldErrors,
+  fieldKit,
   formString,
-  SelectField,
-  TextArea,
-  TextField,
 } from '../../platform/web/forms.tsx';
 import { TableWrap } from '../../platform/web/table.tsx';
 import { buildPlaylist, type Slide } from './playlist.ts';
@@ -113,6 +110,9 @@ function OverviewPage(props: {
   const cityName = (id: number) => cities.find((c) => c.id === id)?.shortName ?? '';
   const v = props.values ?? {};
   const errors = props.errors ?? {};
+  // Field names carry the city slug but the values come back unprefixed (with `city`): each field
+  // gets its value explicitly. Errors are keyed by the prefixed name, so they reach only their city.
+  const f = fieldKit(ctx, {}, errors);
   const title = L(ctx.locale, 'Stelen und Kiosk-Terminals', 'Steles and kiosk terminals');
   return (
     <AdminLayout ctx={ctx} title={title} crumbs={[{ label: title }]}>
@@ -169,6 +169,7 @@ function OverviewPage(props: {
 
       {props.adminCities.map((c) => {
         const e = props.emergencies.get(c.id);
+        const mine = v.city === c.slug;
         return (
           <section key={c.id} class="sp-signage-city" aria-labelledby={`notfall-${c.slug}`}>
             <h2 class="kern-heading-medium" id={`notfall-${c.slug}`}>
@@ -209,34 +210,24 @@ function OverviewPage(props: {
             <form method="post" action={ctx.href(`${BASE}/notfall`)} class="sp-form" novalidate>
               <CsrfField ctx={ctx} />
               <input type="hidden" name="city" value={c.slug} />
-              <TextField
-                ctx={ctx}
-                name={`title-${c.slug}`}
-                label={L(ctx.locale, 'Überschrift', 'Heading')}
-                value={v.city === c.slug ? v.title : ''}
-                error={v.city === c.slug ? errors[`title-${c.slug}`] : undefined}
-                maxLength={120}
-              />
-              <TextArea
-                ctx={ctx}
-                name={`body-${c.slug}`}
-                label={L(ctx.locale, 'Text', 'Text')}
-                hint={L(
+              {f.text(`title-${c.slug}`, L(ctx.locale, 'Überschrift', 'Heading'), {
+                value: mine ? v.title : '',
+                maxLength: 120,
+              })}
+              {f.area(`body-${c.slug}`, L(ctx.locale, 'Text', 'Text'), {
+                hint: L(
                   ctx.locale,
                   'Was ist passiert, was sollen Menschen tun? Höchstens 600 Zeichen.',
                   'What happened, what should people do? At most 600 characters.',
-                )}
-                value={v.city === c.slug ? v.body : ''}
-                error={v.city === c.slug ? errors[`body-${c.slug}`] : undefined}
-                rows={3}
-                maxLength={600}
-              />
-              <SelectField
-                ctx={ctx}
-                name={`minutes-${c.slug}`}
-                label={L(ctx.locale, 'Dauer', 'Duration')}
-                value={v.city === c.slug ? v.minutes : '0'}
-                options={EMERGENCY_DURATIONS.map((m) => ({
+                ),
+                value: mine ? v.body : '',
+                rows: 3,
+                maxLength: 600,
+              })}
+              {f.select(
+                `minutes-${c.slug}`,
+                L(ctx.locale, 'Dauer', 'Duration'),
+                EMERGENCY_DURATIONS.map((m) => ({
                   value: String(m),
                   label:
                     m === 0
@@ -244,8 +235,9 @@ function OverviewPage(props: {
                       : m < 60
                         ? `${m} ${L(ctx.locale, 'Minuten', 'minutes')}`
                         : `${m / 60} ${L(ctx.locale, m === 60 ? 'Stunde' : 'Stunden', m === 60 ? 'hour' : 'hours')}`,
-                }))}
-              />
+                })),
+                { value: mine ? v.minutes : '0' },
+              )}
               <button type="submit" class="kern-btn kern-btn--primary">
                 <span class="kern-label">
                   {L(
@@ -259,23 +251,23 @@ function OverviewPage(props: {
             <form method="post" action={ctx.href(`${BASE}/kiosk`)} class="sp-form" novalidate>
               <CsrfField ctx={ctx} />
               <input type="hidden" name="city" value={c.slug} />
-              <TextField
-                ctx={ctx}
-                name={`idle-${c.slug}`}
-                type="number"
-                label={L(
+              {f.text(
+                `idle-${c.slug}`,
+                L(
                   ctx.locale,
                   `Kiosk ${c.shortName}: Zurücksetzen nach Sekunden ohne Berührung`,
                   `Kiosk ${c.shortName}: reset after seconds without touch`,
-                )}
-                hint={L(
-                  ctx.locale,
-                  `Terminal: /kiosk/${c.slug} · 15 bis 1800 Sekunden`,
-                  `Terminal: /kiosk/${c.slug} · 15 to 1800 seconds`,
-                )}
-                value={v.city === c.slug && v.idle ? v.idle : String(props.kiosk.get(c.id) ?? '')}
-                error={v.city === c.slug ? errors[`idle-${c.slug}`] : undefined}
-              />
+                ),
+                {
+                  type: 'number',
+                  hint: L(
+                    ctx.locale,
+                    `Terminal: /kiosk/${c.slug} · 15 bis 1800 Sekunden`,
+                    `Terminal: /kiosk/${c.slug} · 15 to 1800 seconds`,
+                  ),
+                  value: mine && v.idle ? v.idle : String(props.kiosk.get(c.id) ?? ''),
+                },
+              )}
               <button type="submit" class="kern-btn kern-btn--secondary">
                 <span class="kern-label">
                   {L(ctx.locale, 'Kiosk-Einstellung speichern', 'Save kiosk setting')}
@@ -315,96 +307,54 @@ function SteleForm(props: {
   errors: FieldErrors;
   submit: string;
 }) {
-  const { ctx, values: v, errors } = props;
+  const { ctx } = props;
+  const f = fieldKit(ctx, props.values, props.errors);
   return (
     <form method="post" action={ctx.href(props.action)} class="sp-form" novalidate>
       <CsrfField ctx={ctx} />
-      {props.cities && (
-        <SelectField
-          ctx={ctx}
-          name="city"
-          label={L(ctx.locale, 'Stadt', 'City')}
-          value={v.city}
-          error={errors.city}
-          options={props.cities.map((c) => ({ value: c.slug, label: c.name }))}
-        />
-      )}
-      <TextField
-        ctx={ctx}
-        name="name"
-        label={L(ctx.locale, 'Name', 'Name')}
-        value={v.name}
-        error={errors.name}
-        maxLength={120}
-      />
-      <TextField
-        ctx={ctx}
-        name="place"
-        label={L(ctx.locale, 'Standort', 'Location')}
-        hint={L(
+      {props.cities &&
+        f.select(
+          'city',
+          L(ctx.locale, 'Stadt', 'City'),
+          props.cities.map((c) => ({ value: c.slug, label: c.name })),
+        )}
+      {f.text('name', L(ctx.locale, 'Name', 'Name'), { maxLength: 120 })}
+      {f.text('place', L(ctx.locale, 'Standort', 'Location'), {
+        hint: L(
           ctx.locale,
           'z. B. Marktplatz, vor dem Rathaus',
           'e.g. market square, in front of the town hall',
-        )}
-        value={v.place}
-        error={errors.place}
-        optional
-        maxLength={200}
-      />
-      <TextField
-        ctx={ctx}
-        name="lat"
-        label={L(ctx.locale, 'Breitengrad', 'Latitude')}
-        hint="z. B. 48.8374"
-        value={v.lat}
-        error={errors.lat}
-        optional
-        inputMode="decimal"
-      />
-      <TextField
-        ctx={ctx}
-        name="lon"
-        label={L(ctx.locale, 'Längengrad', 'Longitude')}
-        hint="z. B. 10.0934"
-        value={v.lon}
-        error={errors.lon}
-        optional
-        inputMode="decimal"
-      />
-      <SelectField
-        ctx={ctx}
-        name="orientation"
-        label={L(ctx.locale, 'Ausrichtung', 'Orientation')}
-        value={v.orientation}
-        error={errors.orientation}
-        options={[
-          { value: 'portrait', label: L(ctx.locale, 'Hochformat', 'Portrait') },
-          { value: 'landscape', label: L(ctx.locale, 'Querformat', 'Landscape') },
-        ]}
-      />
-      <TextField
-        ctx={ctx}
-        name="resolution"
-        label={L(ctx.locale, 'Auflösung (Breite×Höhe in Pixeln)', 'Resolution (width×height in pixels)')}
-        hint={`${L(ctx.locale, 'üblich', 'common')}: ${RESOLUTIONS.join(', ')}`}
-        value={v.resolution}
-        error={errors.resolution}
-      />
-      <SelectField
-        ctx={ctx}
-        name="bonusPlaceId"
-        label={L(
-          ctx.locale,
-          'Stadttaler-Check-in-Ort (wechselnder Code)',
-          'Bonus check-in place (rotating code)',
-        )}
-        value={v.bonusPlaceId}
-        error={errors.bonusPlaceId}
-        options={[
+        ),
+        optional: true,
+        maxLength: 200,
+      })}
+      {f.text('lat', L(ctx.locale, 'Breitengrad', 'Latitude'), {
+        hint: 'z. B. 48.8374',
+        optional: true,
+        inputMode: 'decimal',
+      })}
+      {f.text('lon', L(ctx.locale, 'Längengrad', 'Longitude'), {
+        hint: 'z. B. 10.0934',
+        optional: true,
+        inputMode: 'decimal',
+      })}
+      {f.select('orientation', L(ctx.locale, 'Ausrichtung', 'Orientation'), [
+        { value: 'portrait', label: L(ctx.locale, 'Hochformat', 'Portrait') },
+        { value: 'landscape', label: L(ctx.locale, 'Querformat', 'Landscape') },
+      ])}
+      {f.text(
+        'resolution',
+        L(ctx.locale, 'Auflösung (Breite×Höhe in Pixeln)', 'Resolution (width×height in pixels)'),
+        { hint: `${L(ctx.locale, 'üblich', 'common')}: ${RESOLUTIONS.join(', ')}` },
+      )}
+      {f.select(
+        'bonusPlaceId',
+        L(ctx.locale, 'Stadttaler-Check-in-Ort (wechselnder Code)', 'Bonus check-in place (rotating code)'),
+        [
           { value: '', label: L(ctx.locale, 'keiner', 'none') },
           ...props.places.map((p) => ({ value: String(p.id), label: p.name })),
-        ]}
-      />
+        ],
+      )}
       <button type="submit" class="kern-btn kern-btn--primary">
         <span class="kern-label">{props.submit}</span>
       </button>
@@ -454,106 +404,62 @@ function SlideForm(props: {
   errors: FieldErrors;
   submit: string;
 }) {
-  const { ctx, values: v, errors } = props;
-  const s = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
-  const days = Array.isArray(v.weekdays) ? v.weekdays : v.weekdays ? [v.weekdays as string] : [];
+  const { ctx } = props;
+  const f = fieldKit(ctx, props.values, props.errors);
   return (
     <form method="post" action={ctx.href(props.action)} class="sp-form" novalidate>
       <CsrfField ctx={ctx} />
-      <SelectField
-        ctx={ctx}
-        name="kind"
-        label={L(ctx.locale, 'Art der Folie', 'Kind of slide')}
-        value={s('kind')}
-        error={errors.kind}
-        options={SLIDE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k][ctx.locale] }))}
-      />
-      <TextField
-        ctx={ctx}
-        name="title"
-        label={L(ctx.locale, 'Titel', 'Title')}
-        hint={L(
+      {f.select(
+        'kind',
+        L(ctx.locale, 'Art der Folie', 'Kind of slide'),
+        SLIDE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k][ctx.locale] })),
+      )}
+      {f.text('title', L(ctx.locale, 'Titel', 'Title'), {
+        hint: L(
           ctx.locale,
           'Leer lassen für den Standardtitel der Art.',
           'Leave empty for the default title.',
-        )}
-        value={s('title')}
-        error={errors.title}
-        optional
-        maxLength={120}
-      />
-      <TextArea
-        ctx={ctx}
-        name="body"
-        label={L(ctx.locale, 'Text (nur bei eigener Mitteilung)', 'Text (own message only)')}
-        value={s('body')}
-        error={errors.body}
-        optional
-        rows={3}
-        maxLength={600}
-      />
-      <TextField
-        ctx={ctx}
-        name="link"
-        label={L(ctx.locale, 'Link für „Auf dem Handy öffnen“', 'Link for “open on your phone”')}
-        hint={L(
+        ),
+        optional: true,
+        maxLength: 120,
+      })}
+      {f.area('body', L(ctx.locale, 'Text (nur bei eigener Mitteilung)', 'Text (own message only)'), {
+        optional: true,
+        rows: 3,
+        maxLength: 600,
+      })}
+      {f.text('link', L(ctx.locale, 'Link für „Auf dem Handy öffnen“', 'Link for “open on your phone”'), {
+        hint: L(
           ctx.locale,
           'Pfad dieser Plattform (z. B. /aalen/angebote) oder https-Adresse; leer = passende Seite der Stadt.',
           'Path on this platform or https address; empty = the matching city page.',
-        )}
-        value={s('link')}
-        error={errors.link}
-        optional
-        maxLength={500}
-      />
-      <TextField
-        ctx={ctx}
-        name="duration"
-        type="number"
-        label={L(ctx.locale, 'Anzeigedauer in Sekunden', 'Duration in seconds')}
-        value={s('duration')}
-        error={errors.duration}
-      />
-      <CheckboxGroup
-        name="weekdays"
-        legend={L(ctx.locale, 'Wochentage', 'Weekdays')}
-        error={errors.weekdays}
-        values={days}
-        options={(ctx.locale === 'en' ? WEEKDAYS_EN : WEEKDAYS_DE).map((d, i) => ({
-          value: String(i),
-          label: d,
-        }))}
-      />
-      <TextField
-        ctx={ctx}
-        name="timeFrom"
-        type="text"
-        label={L(ctx.locale, 'Zeitfenster von (HH:MM)', 'Time window from (HH:MM)')}
-        hint={L(
+        ),
+        optional: true,
+        maxLength: 500,
+      })}
+      {f.text('duration', L(ctx.locale, 'Anzeigedauer in Sekunden', 'Duration in seconds'), {
+        type: 'number',
+      })}
+      {f.checks(
+        'weekdays',
+        L(ctx.locale, 'Wochentage', 'Weekdays'),
+        (ctx.locale === 'en' ? WEEKDAYS_EN : WEEKDAYS_DE).map((d, i) => ({ value: String(i), label: d })),
+      )}
+      {f.text('timeFrom', L(ctx.locale, 'Zeitfenster von (HH:MM)', 'Time window from (HH:MM)'), {
+        hint: L(
           ctx.locale,
           'z. B. 06:00 – leer lassen für ganztägig',
           'e.g. 06:00 – leave empty for all day',
-        )}
-        value={s('timeFrom')}
-        error={errors.timeFrom}
-        optional
-      />
-      <TextField
-        ctx={ctx}
-        name="timeTo"
-        type="text"
-        label={L(ctx.locale, 'Zeitfenster bis (HH:MM)', 'Time window until (HH:MM)')}
-        hint={L(ctx.locale, 'z. B. 11:00', 'e.g. 11:00')}
-        value={s('timeTo')}
-        error={errors.timeTo}
-        optional
-      />
-      <CheckboxGroup
-        name="enabled"
-        legend={L(ctx.locale, 'Anzeige', 'Display')}
-        values={s('enabled') === 'on' ? ['on'] : []}
-        options={[{ value: 'on', label: L(ctx.locale, 'Folie anzeigen', 'Show slide') }]}
-      />
+        ),
+        optional: true,
+      })}
+      {f.text('timeTo', L(ctx.locale, 'Zeitfenster bis (HH:MM)', 'Time window until (HH:MM)'), {
+        hint: L(ctx.locale, 'z. B. 11:00', 'e.g. 11:00'),
+        optional: true,
+      })}
+      {f.checks('enabled', L(ctx.locale, 'Anzeige', 'Display'), [
+        { value: 'on', label: L(ctx.locale, 'Folie anzeigen', 'Show slide') },
+      ])}
       <button type="submit" class="kern-btn kern-btn--primary">
         <span class="kern-label">{props.submit}</span>
       </button>
