@@ -278,6 +278,8 @@ function LayersPage(props: {
               id={fieldId('color')}
               name="color"
               value={values.color}
+              aria-describedby={errors.color ? `${fieldId('color')}-error` : undefined}
+              aria-invalid={errors.color ? 'true' : undefined}
             />
           </div>
           {f.select(

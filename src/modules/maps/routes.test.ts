@@ -543,6 +543,28 @@ describe('admin layers', () => {
       headers: { ...mp2.headers, cookie: heidenheimMod.cookie },
     });
     assert.equal(res2.statusCode, 403);
+    // A colour that is not #rrggbb: the picker is marked invalid and points at its message.
+    const mp3 = multipart({
+      _csrf: aalenAdmin.csrf,
+      city: 'aalen',
+      kind: 'contributions',
+      title: 'Farblos',
+      slug: 'farblos',
+      question: 'Wo?',
+      color: 'rot',
+      license: 'http://dcat-ap.de/def/licenses/dl-by-de/2.0',
+    });
+    const res3 = await t.app.inject({
+      method: 'POST',
+      url: '/admin/karte',
+      payload: mp3.payload,
+      headers: { ...mp3.headers, cookie: aalenAdmin.cookie },
+    });
+    assert.equal(res3.statusCode, 422);
+    assert.match(
+      res3.body,
+      /<input[^>]*type="color"[^>]*aria-describedby="f-color-error"[^>]*aria-invalid="true"/,
+    );
   });
 
   test('parseGeoJson accepts a single Feature and rejects non-GeoJSON', () => {

@@ -337,6 +337,7 @@ function StreamPage(props: {
           name="direction"
           label={L(ctx, 'Hinweis, wenn der Wert …', 'Notice when the value is …')}
           value={values.direction}
+          error={errors.direction}
           options={[
             { value: 'above', label: L(ctx, 'darüber liegt', 'above') },
             { value: 'below', label: L(ctx, 'darunter liegt', 'below') },
