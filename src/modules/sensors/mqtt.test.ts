@@ -127,6 +127,37 @@ describe('MQTT with the embedded broker', () => {
     raw.socket.destroy();
   });
 
+  test('a message the database cannot store gets no acknowledgement; the resend after the fault is stored once', async () => {
+    const ds = await makeDatastream(t, key);
+    const topic = `v1.1/Datastreams(${ds})/Observations`;
+    const payload = JSON.stringify({ phenomenonTime: '2026-03-02T08:00:00Z', result: 666 });
+    const count = async () =>
+      (await one<{ n: number }>(
+        t.database.db,
+        sql`SELECT count(*)::int AS n FROM sta_observations WHERE datastream_id = ${ds} AND result_number = 666`,
+      ))!.n;
+    // A fault that is not about the data (as if the disk were full): the write fails as a whole.
+    await t.database.db.execute(sql`CREATE FUNCTION sta_test_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.result_number = 666 THEN RAISE EXCEPTION 'simulated fault'; END IF; RETURN NEW; END $$`);
+    await t.database.db.execute(sql`CREATE TRIGGER sta_test_fault BEFORE INSERT ON sta_observations
+      FOR EACH ROW EXECUTE FUNCTION sta_test_fault()`);
+    try {
+      const raw = await rawConnect(mqttOf(t.database)!.address()!.port, key);
+      raw.socket.write(publishPacket(topic, payload, 11));
+      // No PUBACK: the broker closes the connection, so the device keeps the message and resends.
+      await assert.rejects(raw.read(4), /closed by the broker/);
+      assert.equal(await count(), 0);
+    } finally {
+      await t.database.db.execute(sql`DROP TRIGGER sta_test_fault ON sta_observations`);
+      await t.database.db.execute(sql`DROP FUNCTION sta_test_fault()`);
+    }
+    const again = await rawConnect(mqttOf(t.database)!.address()!.port, key);
+    again.socket.write(publishPacket(topic, payload, 11));
+    assert.deepEqual([...(await again.read(4))], [0x40, 2, 0, 11]);
+    assert.equal(await count(), 1);
+    again.socket.destroy();
+  });
+
   test('publishing on the lean path keeps the connection alive (keepalive 1 s, no PINGREQ)', async () => {
     const ds = await makeDatastream(t, key);
     const raw = await rawConnect(mqttOf(t.database)!.address()!.port, key, 1);
