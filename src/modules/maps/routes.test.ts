@@ -16,9 +16,11 @@ import { seedReports } from '../reports/seed.ts';
 import { seedSensors } from '../sensors/seed.ts';
 import { latestValues } from '../sensors/service.ts';
 import { seedSignage } from '../signage/seed.ts';
+import { LAYER_PROVIDERS } from './layers/index.ts';
 import { seedMaps } from './seed.ts';
 import {
   featuresInBox,
+  findLayer,
   insertFeatures,
   layerTile,
   listLayers,
@@ -87,6 +89,24 @@ describe('map page', () => {
     for (const key of ['stadtgrenzen', 'angebote', 'maengel', 'stadttaler'])
       assert.match(res.body, new RegExp(`href="/aalen/karte/ebenen/${key}"`));
     assert.doesNotMatch(res.body, /tile|openstreetmap\.org\/\{z\}/i, 'no tile source by default');
+  });
+
+  test('one layer by key asks only its provider and finds what the full list has', async () => {
+    const { cities } = await t.app.tenancy();
+    for (const city of [undefined, cities.find((c) => c.slug === 'aalen')]) {
+      const ctx = { db: t.database.db, city, cities };
+      const all = await listLayers(ctx);
+      // Each provider yields only the keys it declares (findLayer relies on it).
+      for (const p of LAYER_PROVIDERS.filter((p) => p.keys)) {
+        for (const l of await p.provide(ctx)) assert.ok(p.keys!.includes(l.key), l.key);
+      }
+      for (const l of all) assert.equal((await findLayer(ctx, l.key))?.title.de, l.title.de, l.key);
+      assert.equal(await findLayer(ctx, 'gibtsnicht'), undefined);
+      assert.ok(
+        all.some((l) => l.key.startsWith('ebene-')),
+        'own layers are among them',
+      );
+    }
   });
 
   test('switching layers by query (checkbox form and deep link) and a focus', async () => {

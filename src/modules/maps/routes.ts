@@ -23,6 +23,7 @@ import {
   extentOf,
   featuresForPicture,
   featuresInBox,
+  findLayer,
   type LayerDef,
   layerTile,
   listFeatures,
@@ -123,7 +124,7 @@ export async function mapRoutes(app: FastifyInstance) {
   );
 
   async function layerOr404(city: City | undefined, cities: City[], key: string): Promise<LayerDef> {
-    const layer = (await listLayers({ db, city, cities })).find((l) => l.key === key);
+    const layer = await findLayer({ db, city, cities }, key);
     if (!layer) throw notFound('Diese Kartenebene gibt es nicht.');
     return layer;
   }

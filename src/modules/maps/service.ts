@@ -27,7 +27,14 @@ export { layerKey };
 export const MAX_FEATURES = 2000;
 
 export async function listLayers(ctx: LayerContext): Promise<LayerDef[]> {
-  return (await Promise.all(LAYER_PROVIDERS.map((p) => p(ctx)))).flat();
+  return (await Promise.all(LAYER_PROVIDERS.map((p) => p.provide(ctx)))).flat();
+}
+
+/** One layer by its key, asking only the provider that can yield it. */
+export async function findLayer(ctx: LayerContext, key: string): Promise<LayerDef | undefined> {
+  const fixed = LAYER_PROVIDERS.filter((p) => p.keys?.includes(key));
+  const asked = fixed.length ? fixed : LAYER_PROVIDERS.filter((p) => !p.keys);
+  return (await Promise.all(asked.map((p) => p.provide(ctx)))).flat().find((l) => l.key === key);
 }
 
 /** Parses "west,south,east,north" in WGS84; undefined when malformed or out of range. */
