@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import mqtt from 'mqtt';
-import { cityId, type TestApp, testApp } from '../../../test/helpers.ts';
+import { type TestApp, testApp } from '../../../test/helpers.ts';
 import { one, sql } from '../../platform/db/index.ts';
 import { mqttOf } from './index.ts';
-import { COMPLEX_OBSERVATION, createApiKey, OBSERVATION_TYPES } from './service.ts';
-import { makeDatastream } from './test-fixtures.ts';
+import { COMPLEX_OBSERVATION, OBSERVATION_TYPES } from './service.ts';
+import { cityKeys, makeDatastream, staRequests } from './test-fixtures.ts';
 
 const AALEN = [10.0936, 48.8378];
 const M = OBSERVATION_TYPES.measurement;
@@ -21,18 +21,8 @@ describe('SensorThings MultiDatastreams', () => {
   let humidityId: number;
   let sensorId: number;
 
-  const req = async (method: string, url: string, body?: unknown, k: string | null = key) =>
-    t.app.inject({
-      method: method as 'GET',
-      url: `/sta/v1.1/${url}`,
-      headers: k ? { 'x-api-key': k } : {},
-      ...(body !== undefined ? { payload: body as object } : {}),
-    });
-  const get = async (url: string) => {
-    const res = await t.app.inject(`/sta/v1.1/${url}`);
-    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
-    return res.json();
-  };
+  const state: { t?: TestApp; key?: string } = {};
+  const { req, get } = staRequests(state);
   const names = (list: { name: string }[]) => list.map((x) => x.name);
   const multiBody = (ops: unknown[], extra: Record<string, unknown> = {}) => ({
     name: 'Klima Marktplatz',
@@ -50,11 +40,8 @@ describe('SensorThings MultiDatastreams', () => {
 
   before(async () => {
     t = await testApp({ mqttPort: 0, host: '127.0.0.1' });
-    key = (await createApiKey(t.database.db, { cityId: await cityId(t.database, 'aalen'), name: 'Multi' }))
-      .key;
-    heidenheimKey = (
-      await createApiKey(t.database.db, { cityId: await cityId(t.database, 'heidenheim'), name: 'Multi HDH' })
-    ).key;
+    ({ aalen: key, heidenheim: heidenheimKey } = await cityKeys(t));
+    Object.assign(state, { t, key });
   });
   after(async () => t.close());
 
