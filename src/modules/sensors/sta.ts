@@ -95,17 +95,13 @@ export interface DataArrayInputs {
 /** The dataArray extension: [{Datastream or MultiDatastream, components, dataArray}] → flat inputs. */
 export function fromDataArray(body: unknown): DataArrayInputs {
   if (!Array.isArray(body)) throw badRequest('CreateObservations erwartet eine Liste');
-  let out: ObservationInput[] = [];
-  const multi: MultiObservationInput[] = [];
+  const out: ObservationInput[] = [];
   const blocks: { multi: boolean; n: number }[] = [];
   for (const [i, item] of (body as DataArrayItem[]).entries()) {
     const isMulti = item?.MultiDatastream !== undefined;
     const ds = Number((isMulti ? item.MultiDatastream : item?.Datastream)?.['@iot.id']);
     if (!Number.isSafeInteger(ds))
       throw badRequest(`Eintrag ${i + 1}: Datastream oder MultiDatastream mit @iot.id fehlt`);
-    // A MultiDatastream's rows are parsed like a Datastream's, then moved over (the plain path stays as it is).
-    const datastreamRows = out;
-    if (isMulti) out = [];
     const comps = item.components;
     if (
       !Array.isArray(comps) ||
@@ -132,15 +128,27 @@ export function fromDataArray(body: unknown): DataArrayInputs {
           v['FeatureOfInterest/id'] === undefined ? undefined : Number(v['FeatureOfInterest/id']),
       });
     }
-    if (isMulti) {
-      for (const { datastreamId, ...rest } of out) multi.push({ ...rest, multiDatastreamId: datastreamId });
-      blocks.push({ multi: true, n: out.length });
-      out = datastreamRows;
-    } else blocks.push({ multi: false, n: (item.dataArray as unknown[]).length });
+    blocks.push({ multi: isMulti, n: (item.dataArray as unknown[]).length });
   }
-  if (out.length + multi.length > MAX_BATCH)
-    throw new HttpError(413, `Höchstens ${MAX_BATCH} Werte je Anfrage`);
-  return multi.length ? { inputs: out, multi, blocks } : { inputs: out, multi };
+  if (out.length > MAX_BATCH) throw new HttpError(413, `Höchstens ${MAX_BATCH} Werte je Anfrage`);
+  return blocks.some((b) => b.multi) ? splitMulti(out, blocks) : { inputs: out, multi: [] };
+}
+
+/** Rows of MultiDatastream items were parsed like a Datastream's (the id in datastreamId): move them over. */
+function splitMulti(rows: ObservationInput[], blocks: { multi: boolean; n: number }[]): DataArrayInputs {
+  const out: DataArrayInputs = { inputs: [], multi: [], blocks };
+  let k = 0;
+  for (const b of blocks) {
+    for (const row of rows.slice(k, k + b.n)) {
+      if (!b.multi) out.inputs.push(row);
+      else {
+        const { datastreamId, ...rest } = row;
+        out.multi.push({ ...rest, multiDatastreamId: datastreamId });
+      }
+    }
+    k += b.n;
+  }
+  return out;
 }
 
 export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) {
