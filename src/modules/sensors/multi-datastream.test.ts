@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { type TestApp, testApp } from '../../../test/helpers.ts';
 import { one, sql } from '../../platform/db/index.ts';
 import { mqttOf } from './index.ts';
-import { COMPLEX_OBSERVATION, OBSERVATION_TYPES } from './service.ts';
+import { COMPLEX_OBSERVATION, createApiKey, OBSERVATION_TYPES } from './service.ts';
 import { cityKeys, makeDatastream, staRequests } from './test-fixtures.ts';
 
 const AALEN = [10.0936, 48.8378];
@@ -385,5 +385,19 @@ describe('SensorThings MultiDatastreams', () => {
     } finally {
       await Promise.all([sub.endAsync(true), pub.endAsync(true)]);
     }
+  });
+
+  test('deleting an ObservedProperty deletes the MultiDatastreams that use it', async () => {
+    const before = (await get(`ObservedProperties(${humidityId})/MultiDatastreams`)).value;
+    assert.equal(before.length, 1);
+    // Shared vocabulary: only a region-wide key may delete it.
+    assert.equal((await req('DELETE', `ObservedProperties(${humidityId})`)).statusCode, 403);
+    const region = (await createApiKey(t.database.db, { cityId: null, name: 'Region' })).key;
+    assert.equal(
+      (await req('DELETE', `ObservedProperties(${humidityId})`, undefined, region)).statusCode,
+      200,
+    );
+    assert.equal((await t.app.inject(`/sta/v1.1/MultiDatastreams(${before[0]['@iot.id']})`)).statusCode, 404);
+    assert.equal((await get(`Things(${thingId})/MultiDatastreams?$count=true`))['@iot.count'], 0);
   });
 });
