@@ -126,6 +126,11 @@ describe('SensorThings MultiDatastreams', () => {
       'Luftfeuchte',
       'Lufttemperatur',
     ]);
+    const refs = await get(`MultiDatastreams(${id})/ObservedProperties/$ref`);
+    assert.deepEqual(
+      refs.value.map((r: { '@iot.selfLink': string }) => r['@iot.selfLink'].split('/').pop()),
+      [`ObservedProperties(${humidityId})`, `ObservedProperties(${tempId})`],
+    );
   });
 
   test('relations both ways', async () => {

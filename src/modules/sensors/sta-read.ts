@@ -368,7 +368,7 @@ export type Resolved =
     }
   | { kind: 'entity'; def: EntityDef; id: number; cond?: string | undefined }
   | { kind: 'property'; def: EntityDef; id: number; property: string; value: boolean }
-  | { kind: 'ref'; def: EntityDef; cond?: string | undefined; id?: number };
+  | { kind: 'ref'; def: EntityDef; cond?: string | undefined; order?: string | undefined; id?: number };
 
 const SEG = /^([A-Za-z]+)(?:\((\d+)\))?$/;
 
@@ -387,7 +387,7 @@ export async function resolvePath(db: Db, path: string): Promise<Resolved> {
   for (let i = 1; i < segs.length; i++) {
     const seg = segs[i]!;
     if (id === undefined) {
-      if (seg === '$ref' && i === segs.length - 1) return { kind: 'ref', def, cond };
+      if (seg === '$ref' && i === segs.length - 1) return { kind: 'ref', def, cond, order };
       throw new HttpError(400, `Nach einer Sammlung darf nichts mehr folgen („${seg}“)`);
     }
     // The entity so far must exist before we walk on.

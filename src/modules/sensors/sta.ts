@@ -251,6 +251,7 @@ export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) 
           r.cond,
           { ...raw, $select: 'id' },
           `${base()}/${path}`,
+          r.order,
         );
         if (estimated) reply.header('x-count-estimated', 'true');
         return json(reply, 200, {
