@@ -27,7 +27,8 @@ export function observationJson(o: CreatedObservation, base: string): Record<str
   if (o.resultQuality !== undefined) out.resultQuality = o.resultQuality;
   if (o.validTime !== undefined) out.validTime = o.validTime;
   if (o.parameters !== undefined) out.parameters = o.parameters;
-  out['Datastream@iot.navigationLink'] = `${self}/Datastream`;
+  if (o.multiDatastreamId) out['MultiDatastream@iot.navigationLink'] = `${self}/MultiDatastream`;
+  else out['Datastream@iot.navigationLink'] = `${self}/Datastream`;
   out['FeatureOfInterest@iot.navigationLink'] = `${self}/FeatureOfInterest`;
   return out;
 }
@@ -39,6 +40,14 @@ export class SensorHub extends EventEmitter<{
   constructor(readonly database: Database) {
     super();
     this.setMaxListeners(0);
+  }
+
+  /**
+   * Observations of MultiDatastreams, after commit: to MQTT subscribers only (dashboards show
+   * Datastreams' latest values).
+   */
+  publishedMulti(created: CreatedObservation[]): void {
+    if (created.length) this.emit('created', created, {});
   }
 
   /** Call after commit. */

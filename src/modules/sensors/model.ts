@@ -11,6 +11,7 @@ export type SetName =
   | 'Locations'
   | 'HistoricalLocations'
   | 'Datastreams'
+  | 'MultiDatastreams'
   | 'Sensors'
   | 'ObservedProperties'
   | 'Observations'
@@ -29,6 +30,8 @@ export interface NavDef {
   many: boolean;
   /** Condition on child alias c that links it to the parent with id p (an SQL expression). */
   cond: (p: string, c: string) => string;
+  /** The children's own order (ordered navigations): after $orderby, before id. */
+  order?: (p: string, c: string) => string;
 }
 
 export interface EntityDef {
@@ -49,6 +52,36 @@ const interval = (start: unknown, end: unknown) =>
 
 const single = (table: string, fk: string) => (p: string, ch: string) =>
   `${ch}.id = (SELECT ${fk} FROM ${table} WHERE id = ${p})`;
+
+/** What Datastreams and MultiDatastreams have in common. */
+const STREAM_PROPS: Record<string, PropDef> = {
+  id: { col: c('id'), type: 'number' },
+  name: { col: c('name'), type: 'string' },
+  description: { col: c('description'), type: 'string' },
+  observedArea: { col: c('observed_area'), type: 'geo' },
+  phenomenonTime: { col: c('phenomenon_time_start'), type: 'time' },
+  resultTime: { col: c('result_time_start'), type: 'time' },
+  properties: { col: c('properties'), type: 'json' },
+  observationType: { col: c('observation_type'), type: 'string' },
+};
+const streamNavs = (table: string): Record<string, NavDef> => ({
+  Thing: { target: 'Things', many: false, cond: single(table, 'thing_id') },
+  Sensor: { target: 'Sensors', many: false, cond: single(table, 'sensor_id') },
+});
+const STREAM_SELECT = `t.id, t.name, t.description, t.observation_type,
+      ST_AsGeoJSON(t.observed_area)::jsonb AS observed_area, t.phenomenon_time_start, t.phenomenon_time_end,
+      t.result_time_start, t.result_time_end, t.properties`;
+/** extra: the unit(s) and types, right after observationType as the spec lists them. */
+const streamFormat = (r: Record<string, unknown>, extra: Record<string, unknown>) => ({
+  name: r.name,
+  description: r.description,
+  observationType: r.observation_type,
+  ...extra,
+  observedArea: r.observed_area ?? undefined,
+  phenomenonTime: interval(r.phenomenon_time_start, r.phenomenon_time_end) ?? undefined,
+  resultTime: interval(r.result_time_start, r.result_time_end) ?? undefined,
+  properties: r.properties ?? undefined,
+});
 
 export const ENTITIES: Record<SetName, EntityDef> = {
   Things: {
@@ -74,6 +107,7 @@ export const ENTITIES: Record<SetName, EntityDef> = {
         cond: (p, ch) => `${ch}.thing_id = ${p}`,
       },
       Datastreams: { target: 'Datastreams', many: true, cond: (p, ch) => `${ch}.thing_id = ${p}` },
+      MultiDatastreams: { target: 'MultiDatastreams', many: true, cond: (p, ch) => `${ch}.thing_id = ${p}` },
     },
     select: 't.id, t.name, t.description, t.properties',
     format: (r) => ({ name: r.name, description: r.description, properties: r.properties ?? undefined }),
@@ -135,19 +169,11 @@ export const ENTITIES: Record<SetName, EntityDef> = {
     single: 'Datastream',
     table: 'sta_datastreams',
     props: {
-      id: { col: c('id'), type: 'number' },
-      name: { col: c('name'), type: 'string' },
-      description: { col: c('description'), type: 'string' },
-      observationType: { col: c('observation_type'), type: 'string' },
+      ...STREAM_PROPS,
       unitOfMeasurement: { col: c('unit_of_measurement'), type: 'json' },
-      observedArea: { col: c('observed_area'), type: 'geo' },
-      phenomenonTime: { col: c('phenomenon_time_start'), type: 'time' },
-      resultTime: { col: c('result_time_start'), type: 'time' },
-      properties: { col: c('properties'), type: 'json' },
     },
     navs: {
-      Thing: { target: 'Things', many: false, cond: single('sta_datastreams', 'thing_id') },
-      Sensor: { target: 'Sensors', many: false, cond: single('sta_datastreams', 'sensor_id') },
+      ...streamNavs('sta_datastreams'),
       ObservedProperty: {
         target: 'ObservedProperties',
         many: false,
@@ -155,19 +181,40 @@ export const ENTITIES: Record<SetName, EntityDef> = {
       },
       Observations: { target: 'Observations', many: true, cond: (p, ch) => `${ch}.datastream_id = ${p}` },
     },
-    select: `t.id, t.name, t.description, t.observation_type, t.unit_of_measurement,
-      ST_AsGeoJSON(t.observed_area)::jsonb AS observed_area, t.phenomenon_time_start, t.phenomenon_time_end,
-      t.result_time_start, t.result_time_end, t.properties`,
-    format: (r) => ({
-      name: r.name,
-      description: r.description,
-      observationType: r.observation_type,
-      unitOfMeasurement: r.unit_of_measurement,
-      observedArea: r.observed_area ?? undefined,
-      phenomenonTime: interval(r.phenomenon_time_start, r.phenomenon_time_end) ?? undefined,
-      resultTime: interval(r.result_time_start, r.result_time_end) ?? undefined,
-      properties: r.properties ?? undefined,
-    }),
+    select: `${STREAM_SELECT}, t.unit_of_measurement`,
+    format: (r) => streamFormat(r, { unitOfMeasurement: r.unit_of_measurement }),
+  },
+  MultiDatastreams: {
+    set: 'MultiDatastreams',
+    single: 'MultiDatastream',
+    table: 'sta_multi_datastreams',
+    props: {
+      ...STREAM_PROPS,
+      multiObservationDataTypes: { col: c('multi_observation_data_types'), type: 'json' },
+      unitOfMeasurements: { col: c('unit_of_measurements'), type: 'json' },
+    },
+    navs: {
+      ...streamNavs('sta_multi_datastreams'),
+      ObservedProperties: {
+        target: 'ObservedProperties',
+        many: true,
+        cond: (p, ch) =>
+          `EXISTS (SELECT 1 FROM sta_multi_datastream_observed_properties m WHERE m.observed_property_id = ${ch}.id AND m.multi_datastream_id = ${p})`,
+        order: (p, ch) =>
+          `(SELECT m.position FROM sta_multi_datastream_observed_properties m WHERE m.observed_property_id = ${ch}.id AND m.multi_datastream_id = ${p})`,
+      },
+      Observations: {
+        target: 'Observations',
+        many: true,
+        cond: (p, ch) => `${ch}.multi_datastream_id = ${p}`,
+      },
+    },
+    select: `${STREAM_SELECT}, t.multi_observation_data_types, t.unit_of_measurements`,
+    format: (r) =>
+      streamFormat(r, {
+        multiObservationDataTypes: r.multi_observation_data_types,
+        unitOfMeasurements: r.unit_of_measurements,
+      }),
   },
   Sensors: {
     set: 'Sensors',
@@ -181,7 +228,10 @@ export const ENTITIES: Record<SetName, EntityDef> = {
       metadata: { col: c('metadata'), type: 'string' },
       properties: { col: c('properties'), type: 'json' },
     },
-    navs: { Datastreams: { target: 'Datastreams', many: true, cond: (p, ch) => `${ch}.sensor_id = ${p}` } },
+    navs: {
+      Datastreams: { target: 'Datastreams', many: true, cond: (p, ch) => `${ch}.sensor_id = ${p}` },
+      MultiDatastreams: { target: 'MultiDatastreams', many: true, cond: (p, ch) => `${ch}.sensor_id = ${p}` },
+    },
     select: 't.id, t.name, t.description, t.encoding_type, t.metadata, t.properties',
     format: (r) => ({
       name: r.name,
@@ -208,6 +258,12 @@ export const ENTITIES: Record<SetName, EntityDef> = {
         many: true,
         cond: (p, ch) => `${ch}.observed_property_id = ${p}`,
       },
+      MultiDatastreams: {
+        target: 'MultiDatastreams',
+        many: true,
+        cond: (p, ch) =>
+          `EXISTS (SELECT 1 FROM sta_multi_datastream_observed_properties m WHERE m.multi_datastream_id = ${ch}.id AND m.observed_property_id = ${p})`,
+      },
     },
     select: 't.id, t.name, t.definition, t.description, t.properties',
     format: (r) => ({
@@ -232,6 +288,11 @@ export const ENTITIES: Record<SetName, EntityDef> = {
     },
     navs: {
       Datastream: { target: 'Datastreams', many: false, cond: single('sta_observations', 'datastream_id') },
+      MultiDatastream: {
+        target: 'MultiDatastreams',
+        many: false,
+        cond: single('sta_observations', 'multi_datastream_id'),
+      },
       FeatureOfInterest: {
         target: 'FeaturesOfInterest',
         many: false,

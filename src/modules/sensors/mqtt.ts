@@ -1,7 +1,8 @@
 /**
  * SensorThings MQTT extension. Publishing an Observation to v1.1/Datastreams({id})/Observations (or
  * to v1.1/Observations with a Datastream link) creates it; subscribers of those topics receive every
- * new Observation, however it arrived.
+ * new Observation, however it arrived. The same for v1.1/MultiDatastreams({id})/Observations, which
+ * is not batched (MultiDatastreams are the rare case: one transaction per message).
  *
  * Embedded broker (aedes) when MQTT_PORT is set; with MQTT_URL the platform instead joins an external
  * broker with a shared subscription, so several instances split the load. In both cases QoS 1 is
@@ -16,7 +17,9 @@ import { attachFront } from './mqtt-front.ts';
 import {
   type CreatedObservation,
   countRejections,
+  ingestMultiObservations,
   ingestObservations,
+  type MultiObservationInput,
   type ObservationInput,
   type Principal,
   principalForKey,
@@ -24,12 +27,14 @@ import {
 } from './service.ts';
 
 const OBS_TOPIC = /^v1\.1\/Datastreams\((\d+)\)\/Observations$/;
+const MULTI_PREFIX = 'v1.1/MultiDatastreams(';
+const MULTI_TOPIC = /^v1\.1\/MultiDatastreams\((\d+)\)\/Observations$/;
 const ALL_TOPIC = 'v1.1/Observations';
 /** Where an ingested raw message is re-topicked to: nobody can subscribe to it. */
 const INGESTED = '$SYS/stadtplattform/ingested';
 /** Topics a subscriber may ask for: observations of one datastream or all of them. */
 const SUBSCRIBABLE =
-  /^v1\.1\/(Observations|Datastreams\((\d+|\+)\)\/Observations|Datastreams\/\+\/Observations)$/;
+  /^v1\.1\/(Observations|(Multi)?Datastreams\((\d+|\+)\)\/Observations|(Multi)?Datastreams\/\+\/Observations)$/;
 
 export type Outcome = { ok: true; observation: CreatedObservation } | { ok: false; message: string };
 
@@ -278,7 +283,43 @@ export interface MqttHandle {
   close(): Promise<void>;
 }
 
-const topicsOf = (o: CreatedObservation) => [`v1.1/Datastreams(${o.datastreamId})/Observations`, ALL_TOPIC];
+const topicsOf = (o: CreatedObservation) => [
+  o.multiDatastreamId
+    ? `v1.1/MultiDatastreams(${o.multiDatastreamId})/Observations`
+    : `v1.1/Datastreams(${o.datastreamId})/Observations`,
+  ALL_TOPIC,
+];
+
+/**
+ * A message to a MultiDatastream's topic (undefined for other topics): stored in its own transaction
+ * and published after the commit; the outcome once it is stored or refused. Refusals are not counted
+ * (rejection counts are per Datastream).
+ */
+function storeMulti(
+  db: Db,
+  hub: SensorHub,
+  topic: string,
+  payload: Buffer,
+  principal: Principal,
+): Promise<Outcome> | undefined {
+  if (!topic.startsWith(MULTI_PREFIX)) return undefined;
+  const m = MULTI_TOPIC.exec(topic);
+  if (!m) return Promise.resolve({ ok: false, message: `Thema ${topic} nimmt keine Observations an` });
+  let input: MultiObservationInput;
+  try {
+    const { datastreamId, ...rest } = parseBody(Number(m[1]), payload.toString('utf8'));
+    input = { ...rest, multiDatastreamId: datastreamId };
+  } catch (err) {
+    return Promise.resolve({ ok: false, message: (err as Error).message });
+  }
+  return db
+    .transaction((tx) => ingestMultiObservations(tx as unknown as Db, [input], principal))
+    .then((r) => {
+      hub.publishedMulti(r.created);
+      const res = r.results[0]!;
+      return res.ok ? res : { ok: false, message: res.message };
+    });
+}
 
 /** The embedded aedes broker on port (0 = any free port). */
 export async function startEmbeddedBroker(opts: {
@@ -332,6 +373,14 @@ export async function startEmbeddedBroker(opts: {
       packet.retain = false;
       done(null);
     };
+    const multi = storeMulti(opts.db, opts.hub, packet.topic, packet.payload as Buffer, principal);
+    if (multi) {
+      multi.then(drop, (err) => {
+        opts.log('mqtt ingest failed', err);
+        done(err as Error);
+      });
+      return;
+    }
     let input: ObservationInput;
     try {
       input = parsePayload(packet.topic, packet.payload as Buffer);
@@ -438,6 +487,8 @@ export async function connectExternalBroker(opts: {
   ) => {
     // Our own re-publications of created Observations carry this marker: never ingest them again.
     if (packet.properties?.userProperties?.['sp-origin'] === 'server') return;
+    const multi = storeMulti(opts.db, opts.hub, topic, message, principal);
+    if (multi) return void (await multi);
     let input: ObservationInput;
     try {
       input = parsePayload(topic, message);

@@ -15,8 +15,8 @@ before(async () => {
 });
 after(async () => database.close());
 
-test('sensors Drizzle definitions match 0010_sensors.sql and 0019_sensors_daily.sql', async () => {
-  assert.equal(tables.length, 15);
+test('sensors Drizzle definitions match 0010_sensors.sql, 0019_sensors_daily.sql and 0023_sensors_multi_datastreams.sql', async () => {
+  assert.equal(tables.length, 17);
   for (const table of tables) {
     const config = getTableConfig(table);
     const actual = await rows<{ column_name: string; is_nullable: string }>(

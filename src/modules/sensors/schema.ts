@@ -1,6 +1,7 @@
 /**
- * Drizzle table definitions of the urban data platform. The SQL migrations 0010_sensors.sql and
- * 0019_sensors_daily.sql are the source of truth; schema.test.ts in this folder keeps both equal.
+ * Drizzle table definitions of the urban data platform. The SQL migrations 0010_sensors.sql,
+ * 0019_sensors_daily.sql and 0023_sensors_multi_datastreams.sql are the source of truth; schema.test.ts
+ * in this folder keeps both equal.
  */
 import {
   bigint,
@@ -78,28 +79,49 @@ export const staObservedProperties = pgTable('sta_observed_properties', {
   properties: jsonb('properties'),
 });
 
-export const staDatastreams = pgTable('sta_datastreams', {
+/** The columns Datastreams and MultiDatastreams share (fresh builders per table). */
+const streamColumns = () => ({
   id: id(),
   cityId: integer('city_id').notNull(),
   thingId: ref('thing_id').notNull(),
   sensorId: ref('sensor_id').notNull(),
-  observedPropertyId: ref('observed_property_id').notNull(),
   name: text('name').notNull(),
   description: text('description').notNull(),
   observationType: text('observation_type').notNull(),
-  unitOfMeasurement: jsonb('unit_of_measurement').notNull(),
   observedArea: geometry('observed_area'),
   phenomenonTimeStart: tz('phenomenon_time_start'),
   phenomenonTimeEnd: tz('phenomenon_time_end'),
   resultTimeStart: tz('result_time_start'),
   resultTimeEnd: tz('result_time_end'),
   properties: jsonb('properties'),
+});
+
+export const staDatastreams = pgTable('sta_datastreams', {
+  ...streamColumns(),
+  observedPropertyId: ref('observed_property_id').notNull(),
+  unitOfMeasurement: jsonb('unit_of_measurement').notNull(),
   kind: text('kind').notNull(),
   thresholdValue: doublePrecision('threshold_value'),
   thresholdDirection: text('threshold_direction').notNull(),
   thresholdMessage: text('threshold_message'),
   simulated: boolean('simulated').notNull(),
 });
+
+export const staMultiDatastreams = pgTable('sta_multi_datastreams', {
+  ...streamColumns(),
+  multiObservationDataTypes: jsonb('multi_observation_data_types').notNull(),
+  unitOfMeasurements: jsonb('unit_of_measurements').notNull(),
+});
+
+export const staMultiDatastreamObservedProperties = pgTable(
+  'sta_multi_datastream_observed_properties',
+  {
+    multiDatastreamId: ref('multi_datastream_id').notNull(),
+    observedPropertyId: ref('observed_property_id').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.multiDatastreamId, t.position] })],
+);
 
 export const staFeaturesOfInterest = pgTable('sta_features_of_interest', {
   id: id(),
@@ -114,7 +136,9 @@ export const staFeaturesOfInterest = pgTable('sta_features_of_interest', {
 
 export const staObservations = pgTable('sta_observations', {
   id: id(),
-  datastreamId: ref('datastream_id').notNull(),
+  /** Exactly one of datastreamId and multiDatastreamId is set. */
+  datastreamId: ref('datastream_id'),
+  multiDatastreamId: ref('multi_datastream_id'),
   phenomenonTime: tz('phenomenon_time').notNull(),
   phenomenonTimeEnd: tz('phenomenon_time_end'),
   resultTime: tz('result_time'),

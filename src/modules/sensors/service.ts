@@ -15,6 +15,10 @@ export const OBSERVATION_TYPES = {
   any: 'http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Observation',
 } as const;
 
+/** The observationType of every MultiDatastream (its results are arrays). */
+export const COMPLEX_OBSERVATION =
+  'http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_ComplexObservation';
+
 export const KINDS = [
   'air_quality',
   'temperature',
@@ -104,6 +108,9 @@ export interface ObservationInput {
   featureOfInterestId?: number | undefined;
 }
 
+/** An observation of a MultiDatastream: result is an array with one value per ObservedProperty. */
+export type MultiObservationInput = Omit<ObservationInput, 'datastreamId'> & { multiDatastreamId: number };
+
 export type RejectReason = 'type' | 'unknown_datastream' | 'future' | 'invalid' | 'forbidden';
 
 export interface CreatedObservation {
@@ -116,6 +123,8 @@ export interface CreatedObservation {
   resultQuality?: unknown;
   validTime?: string | undefined;
   parameters?: unknown;
+  /** Set for an observation of a MultiDatastream (datastreamId is then 0). */
+  multiDatastreamId?: number;
 }
 
 export interface IngestResult {
@@ -177,6 +186,17 @@ export function resultTypeError(type: string, result: unknown): string | undefin
   }
 }
 
+/** Why a MultiDatastream's result does not fit its multiObservationDataTypes (null: no value). */
+export function multiResultError(types: string[], result: unknown): string | undefined {
+  if (!Array.isArray(result) || result.length !== types.length)
+    return `result muss eine Liste mit ${types.length} Werten sein (einer je ObservedProperty)`;
+  for (let k = 0; k < types.length; k++) {
+    const e = result[k] === null ? undefined : resultTypeError(types[k]!, result[k]);
+    if (e) return `Wert ${k + 1}: ${e}`;
+  }
+  return undefined;
+}
+
 /** The FeatureOfInterest of a Thing's Location, created on first use (SensorThings default). */
 async function createFoiForThing(db: Db, thingId: number): Promise<number | undefined> {
   const created = await one<{ id: number }>(
@@ -205,6 +225,20 @@ const addToRollup = (table: string, key: string, keyExpr: SQL) => {
     FROM ins WHERE result_number IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (datastream_id, ${k}) DO UPDATE SET n = ${t}.n + EXCLUDED.n, sum = ${t}.sum + EXCLUDED.sum,
       min = LEAST(${t}.min, EXCLUDED.min), max = GREATEST(${t}.max, EXCLUDED.max)`;
+};
+
+/** Widens the time ranges of the (Multi)Datastreams of the inserted rows (CTE ins), once per stream. */
+const widenSpans = (table: string, key: string) => {
+  const [t, k] = [sql.raw(table), sql.raw(key)];
+  return sql`UPDATE ${t} d SET
+      phenomenon_time_start = LEAST(d.phenomenon_time_start, s.mn),
+      phenomenon_time_end = GREATEST(d.phenomenon_time_end, s.mx),
+      result_time_start = LEAST(d.result_time_start, s.rmn),
+      result_time_end = GREATEST(d.result_time_end, s.rmx)
+    FROM (SELECT ${k}, min(phenomenon_time) AS mn, max(coalesce(phenomenon_time_end, phenomenon_time)) AS mx,
+            min(result_time) AS rmn, max(result_time) AS rmx
+          FROM ins GROUP BY ${k}) s
+    WHERE d.id = s.${k}`;
 };
 
 /**
@@ -345,18 +379,7 @@ export async function ingestObservations(
             )})
             RETURNING id, datastream_id, phenomenon_time, phenomenon_time_end, result_time, result_number, result_json
           ),
-          spans AS (
-            UPDATE sta_datastreams d SET
-              phenomenon_time_start = LEAST(d.phenomenon_time_start, s.mn),
-              phenomenon_time_end = GREATEST(d.phenomenon_time_end, s.mx),
-              result_time_start = LEAST(d.result_time_start, s.rmn),
-              result_time_end = GREATEST(d.result_time_end, s.rmx)
-            FROM (SELECT datastream_id, min(phenomenon_time) AS mn,
-                    max(coalesce(phenomenon_time_end, phenomenon_time)) AS mx,
-                    min(result_time) AS rmn, max(result_time) AS rmx
-                  FROM ins GROUP BY datastream_id) s
-            WHERE d.id = s.datastream_id
-          ),
+          spans AS (${widenSpans('sta_datastreams', 'datastream_id')}),
           latest AS (
             INSERT INTO sta_latest (datastream_id, observation_id, phenomenon_time, result_number, result_json)
             SELECT DISTINCT ON (datastream_id) datastream_id, id, phenomenon_time, result_number, result_json
@@ -392,6 +415,117 @@ export async function ingestObservations(
   }
   if (rejections.size) await countRejections(db, [...rejections.values()]);
   return { results, created, rejections: [...rejections.values()] };
+}
+
+/**
+ * Validates and stores observations of MultiDatastreams: each result an array matching the
+ * multiObservationDataTypes. A separate, simpler path than ingestObservations (no rollups, no latest
+ * values, no rejection counts, which are per Datastream), so the Datastream path stays as it is.
+ */
+export async function ingestMultiObservations(
+  db: Db,
+  inputs: MultiObservationInput[],
+  principal: Principal,
+  now = new Date(),
+): Promise<Pick<IngestResult, 'results' | 'created'>> {
+  const ids = [...new Set(inputs.map((i) => i.multiDatastreamId).filter((n) => Number.isSafeInteger(n)))];
+  const metas = new Map(
+    (
+      await rows<{
+        id: string | number;
+        city_id: number;
+        thing_id: string | number;
+        types: string[];
+        foi: string | number | null;
+      }>(
+        db,
+        sql`SELECT m.id, m.city_id, m.thing_id, m.multi_observation_data_types AS types,
+              (SELECT f.id FROM sta_thing_locations tl JOIN sta_features_of_interest f ON f.location_id = tl.location_id
+               WHERE tl.thing_id = m.thing_id ORDER BY tl.location_id LIMIT 1) AS foi
+            FROM sta_multi_datastreams m WHERE m.id = ANY(${sql.param(ids.length ? ids : [-1])}::bigint[])`,
+      )
+    ).map((m) => [Number(m.id), { ...m, foi: m.foi === null ? null : Number(m.foi) }]),
+  );
+  const results: IngestResult['results'] = [];
+  const valid: {
+    index: number;
+    input: MultiObservationInput;
+    start: number;
+    end: number | null;
+    rt: number | null;
+    foi: number | null;
+  }[] = [];
+  const limit = now.getTime() + FUTURE_TOLERANCE_MS;
+  const fail = (reason: RejectReason, message: string) => results.push({ ok: false, reason, message });
+  for (const [index, input] of inputs.entries()) {
+    const meta = metas.get(input.multiDatastreamId);
+    if (!meta) {
+      fail('unknown_datastream', `MultiDatastream ${input.multiDatastreamId} gibt es nicht`);
+      continue;
+    }
+    if (!mayWrite(principal, meta.city_id)) {
+      fail('forbidden', 'Keine Schreibrechte für diesen MultiDatastream');
+      continue;
+    }
+    const typeError = multiResultError(meta.types, input.result);
+    const time =
+      input.phenomenonTime === undefined
+        ? { start: now.getTime(), end: null }
+        : parseTime(input.phenomenonTime);
+    const rt = input.resultTime ? parseTime(input.resultTime) : undefined;
+    if (typeError) fail('type', typeError);
+    else if (!time || (input.resultTime && (!rt || rt.end !== null)))
+      fail('invalid', 'Zeitangabe ungültig (ISO 8601 mit Zeitzone erwartet)');
+    else if ((time.end ?? time.start) > limit || (rt && rt.start > limit))
+      fail('future', 'Zeitpunkt liegt in der Zukunft');
+    else {
+      results.push(undefined as never);
+      if (input.featureOfInterestId === undefined && meta.foi === null)
+        meta.foi = (await createFoiForThing(db, Number(meta.thing_id))) ?? null;
+      const foi = input.featureOfInterestId ?? meta.foi;
+      valid.push({ index, input, start: time.start, end: time.end, rt: rt?.start ?? null, foi });
+    }
+  }
+  const created: CreatedObservation[] = [];
+  if (!valid.length) return { results, created };
+  const col = <T>(f: (v: (typeof valid)[number]) => T) => sql.param(valid.map(f));
+  const vt = (v: (typeof valid)[number]) => (v.input.validTime ? parseTime(v.input.validTime) : undefined);
+  const inserted = await one<{ ids: string }>(
+    db,
+    sql`WITH ins AS (
+          INSERT INTO sta_observations (multi_datastream_id, phenomenon_time, phenomenon_time_end, result_time,
+            result_json, result_quality, valid_time_start, valid_time_end, parameters, feature_of_interest_id)
+          SELECT * FROM unnest(${col((v) => v.input.multiDatastreamId)}::bigint[],
+            ${col((v) => isoOf(v.start))}::timestamptz[], ${col((v) => isoOf(v.end))}::timestamptz[],
+            ${col((v) => isoOf(v.rt))}::timestamptz[], ${col((v) => json(v.input.result))}::jsonb[],
+            ${col((v) => json(v.input.resultQuality))}::jsonb[], ${col((v) => isoOf(vt(v)?.start))}::timestamptz[],
+            ${col((v) => isoOf(vt(v)?.end))}::timestamptz[], ${col((v) => json(v.input.parameters))}::jsonb[],
+            ${col((v) => v.foi)}::bigint[])
+          RETURNING id, multi_datastream_id, phenomenon_time, phenomenon_time_end, result_time
+        ),
+        spans AS (${widenSpans('sta_multi_datastreams', 'multi_datastream_id')})
+        SELECT string_agg(id::text, ',' ORDER BY id) AS ids FROM ins`,
+  );
+  const newIds = inserted!.ids.split(',');
+  for (const [i, v] of valid.entries()) {
+    const { multiDatastreamId, result, resultQuality, validTime, parameters } = v.input;
+    const times = {
+      phenomenonTime: isoOf(v.start)!,
+      phenomenonTimeEnd: isoOf(v.end),
+      resultTime: isoOf(v.rt),
+    };
+    const rest = { result, resultQuality, validTime, parameters };
+    const obs: CreatedObservation = {
+      id: Number(newIds[i]),
+      datastreamId: 0,
+      multiDatastreamId,
+      ...times,
+      ...rest,
+    };
+    created.push(obs);
+    results[v.index] = { ok: true, observation: obs };
+  }
+  return { results, created };
 }
 
 /**

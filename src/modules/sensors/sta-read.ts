@@ -167,12 +167,14 @@ function whereOf(def: EntityDef, cond: string | undefined, opts: ReadOptions): S
   return parts.length ? sql.join(parts, sql` AND `) : sql`true`;
 }
 
-function orderOf(def: EntityDef, opts: ReadOptions): SQL {
+/** first: the navigation's own order (ObservedProperties of a MultiDatastream), if it has one. */
+function orderOf(def: EntityDef, opts: ReadOptions, first?: string): SQL {
   const items: SQL[] = [];
   for (const o of opts.orderby) {
     for (const part of orderSql(def, 't', o.expr))
       items.push(sql`${part} ${sql.raw(o.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST')}`);
   }
+  if (first) items.push(sql.raw(first));
   items.push(sql`t.id ASC`);
   return sql.join(items, sql`, `);
 }
@@ -209,15 +211,16 @@ export async function readCollection(
   cond: string | undefined,
   raw: RawOptions,
   path: string,
+  order?: string,
 ): Promise<Collection> {
   return withTranslation(async () => {
     const opts = parseOptions(def, raw, def.set === 'Observations');
     const where = whereOf(def, cond, opts);
     const list = await rows<Row>(
       ctx.db,
-      sql`SELECT ${sql.raw(def.select)}${sql.raw(opts.dataArray ? ', t.datastream_id AS _ds' : '')}
+      sql`SELECT ${sql.raw(def.select)}${sql.raw(opts.dataArray ? ', t.datastream_id AS _ds, t.multi_datastream_id AS _mds' : '')}
           FROM ${sql.raw(def.table)} t WHERE ${where}
-          ORDER BY ${orderOf(def, opts)} LIMIT ${opts.top + 1} OFFSET ${opts.skip}`,
+          ORDER BY ${orderOf(def, opts, order)} LIMIT ${opts.top + 1} OFFSET ${opts.skip}`,
     );
     const more = list.length > opts.top;
     const page = list.slice(0, opts.top);
@@ -247,20 +250,24 @@ export async function readCollection(
 /** Default components of the dataArray format: every property of an Observation (id first). */
 const DATA_ARRAY_COMPONENTS = Object.keys(ENTITIES.Observations.props);
 
-/** One entry per Datastream (in the order of first appearance), each with its rows of components. */
+/**
+ * One entry per Datastream or MultiDatastream (in the order of first appearance), each with its rows of
+ * components.
+ */
 function dataArrayOf(ctx: Ctx, def: EntityDef, page: Row[], opts: ReadOptions): Record<string, unknown>[] {
   const components = opts.select ?? DATA_ARRAY_COMPONENTS;
-  const groups = new Map<number, unknown[][]>();
+  const groups = new Map<string, unknown[][]>();
   for (const row of page) {
-    const ds = Number(row._ds);
+    const ds = row._ds === null ? `MultiDatastreams(${row._mds})` : `Datastreams(${row._ds})`;
     const props = def.format(row);
     const values = components.map((c) => (c === 'id' ? Number(row.id) : (props[c] ?? null)));
     const list = groups.get(ds);
     if (list) list.push(values);
     else groups.set(ds, [values]);
   }
-  return [...groups].map(([ds, dataArray]) => ({
-    'Datastream@iot.navigationLink': `${ctx.base}/Datastreams(${ds})`,
+  return [...groups].map(([stream, dataArray]) => ({
+    // Datastreams(3) → Datastream@iot.navigationLink
+    [`${stream.slice(0, stream.indexOf('s('))}@iot.navigationLink`]: `${ctx.base}/${stream}`,
     components,
     'dataArray@iot.count': dataArray.length,
     dataArray,
@@ -305,7 +312,7 @@ async function render(
       ctx.db,
       sql`SELECT p.pid AS _p, x.* FROM unnest(${sql.param(ids)}::bigint[]) AS p(pid)
           CROSS JOIN LATERAL (SELECT ${sql.raw(target.select)} FROM ${sql.raw(target.table)} t WHERE ${where}
-            ORDER BY ${orderOf(target, sub)} LIMIT ${limit} OFFSET ${offset}) x`,
+            ORDER BY ${orderOf(target, sub, nav.order?.('p.pid', 't'))} LIMIT ${limit} OFFSET ${offset}) x`,
     );
     const counts = new Map<number, number>();
     if (nav.many && sub.count) {
@@ -356,11 +363,12 @@ export type Resolved =
       kind: 'collection';
       def: EntityDef;
       cond?: string | undefined;
+      order?: string | undefined;
       parent?: { set: SetName; id: number; nav: string };
     }
   | { kind: 'entity'; def: EntityDef; id: number; cond?: string | undefined }
   | { kind: 'property'; def: EntityDef; id: number; property: string; value: boolean }
-  | { kind: 'ref'; def: EntityDef; cond?: string | undefined; id?: number };
+  | { kind: 'ref'; def: EntityDef; cond?: string | undefined; order?: string | undefined; id?: number };
 
 const SEG = /^([A-Za-z]+)(?:\((\d+)\))?$/;
 
@@ -373,12 +381,13 @@ export async function resolvePath(db: Db, path: string): Promise<Resolved> {
   let def = ENTITIES[set];
   let id = first[2] !== undefined ? Number(first[2]) : undefined;
   let cond: string | undefined;
+  let order: string | undefined;
   let parent: { set: SetName; id: number; nav: string } | undefined;
   if (id !== undefined && !Number.isSafeInteger(id)) throw notFound();
   for (let i = 1; i < segs.length; i++) {
     const seg = segs[i]!;
     if (id === undefined) {
-      if (seg === '$ref' && i === segs.length - 1) return { kind: 'ref', def, cond };
+      if (seg === '$ref' && i === segs.length - 1) return { kind: 'ref', def, cond, order };
       throw new HttpError(400, `Nach einer Sammlung darf nichts mehr folgen („${seg}“)`);
     }
     // The entity so far must exist before we walk on.
@@ -393,6 +402,7 @@ export async function resolvePath(db: Db, path: string): Promise<Resolved> {
     if (nav && m) {
       parent = { set: def.set, id, nav: m[1]! };
       cond = nav.cond(String(id), 't');
+      order = nav.order?.(String(id), 't');
       def = ENTITIES[nav.target];
       if (nav.many) id = m[2] !== undefined ? Number(m[2]) : undefined;
       else {
@@ -415,6 +425,6 @@ export async function resolvePath(db: Db, path: string): Promise<Resolved> {
     }
     throw notFound(`${def.single} hat weder Eigenschaft noch Navigation „${seg}“`);
   }
-  if (id === undefined) return { kind: 'collection', def, cond, parent };
+  if (id === undefined) return { kind: 'collection', def, cond, order, parent };
   return { kind: 'entity', def, id, cond };
 }

@@ -8,9 +8,14 @@ import { badRequest, forbidden, HttpError, notFound, unprocessable } from '../..
 import { cityAt } from '../../platform/tenancy/service.ts';
 import type { SetName } from './model.ts';
 import {
+  COMPLEX_OBSERVATION,
   type CreatedObservation,
+  type IngestResult,
+  ingestMultiObservations,
   ingestObservations,
+  type MultiObservationInput,
   mayWrite,
+  multiResultError,
   OBSERVATION_TYPES,
   type ObservationInput,
   type Principal,
@@ -37,26 +42,43 @@ const GEO_TYPES = [
   'Feature',
 ];
 
+const STREAM_KEYS = [
+  'name',
+  'description',
+  'observationType',
+  'observedArea',
+  'phenomenonTime',
+  'resultTime',
+  'properties',
+  'Thing',
+  'Sensor',
+  'Observations',
+];
+
 const ALLOWED: Record<SetName, string[]> = {
-  Things: ['name', 'description', 'properties', 'Locations', 'Datastreams', 'HistoricalLocations'],
-  Locations: ['name', 'description', 'encodingType', 'location', 'properties', 'Things'],
-  HistoricalLocations: ['time', 'Thing', 'Locations'],
-  Datastreams: [
+  Things: [
     'name',
     'description',
-    'observationType',
-    'unitOfMeasurement',
-    'observedArea',
-    'phenomenonTime',
-    'resultTime',
     'properties',
-    'Thing',
-    'Sensor',
-    'ObservedProperty',
-    'Observations',
+    'Locations',
+    'Datastreams',
+    'MultiDatastreams',
+    'HistoricalLocations',
   ],
-  Sensors: ['name', 'description', 'encodingType', 'metadata', 'properties', 'Datastreams'],
-  ObservedProperties: ['name', 'definition', 'description', 'properties', 'Datastreams'],
+  Locations: ['name', 'description', 'encodingType', 'location', 'properties', 'Things'],
+  HistoricalLocations: ['time', 'Thing', 'Locations'],
+  Datastreams: [...STREAM_KEYS, 'unitOfMeasurement', 'ObservedProperty'],
+  MultiDatastreams: [...STREAM_KEYS, 'multiObservationDataTypes', 'unitOfMeasurements', 'ObservedProperties'],
+  Sensors: [
+    'name',
+    'description',
+    'encodingType',
+    'metadata',
+    'properties',
+    'Datastreams',
+    'MultiDatastreams',
+  ],
+  ObservedProperties: ['name', 'definition', 'description', 'properties', 'Datastreams', 'MultiDatastreams'],
   Observations: [
     'phenomenonTime',
     'resultTime',
@@ -65,6 +87,7 @@ const ALLOWED: Record<SetName, string[]> = {
     'validTime',
     'parameters',
     'Datastream',
+    'MultiDatastream',
     'FeatureOfInterest',
   ],
   FeaturesOfInterest: ['name', 'description', 'encodingType', 'feature', 'properties', 'Observations'],
@@ -75,6 +98,7 @@ const TABLE: Record<SetName, string> = {
   Locations: 'sta_locations',
   HistoricalLocations: 'sta_historical_locations',
   Datastreams: 'sta_datastreams',
+  MultiDatastreams: 'sta_multi_datastreams',
   Sensors: 'sta_sensors',
   ObservedProperties: 'sta_observed_properties',
   Observations: 'sta_observations',
@@ -146,8 +170,19 @@ function list(body: Body, key: string, where: string): Body[] {
   return v as Body[];
 }
 
+/** The first refused observation of a write as its HTTP error: the whole request fails. */
+function throwRefusal(results: IngestResult['results'], stream: 'Datastream' | 'MultiDatastream') {
+  const bad = results.find((x) => !x.ok);
+  if (!bad || bad.ok) return;
+  if (bad.reason === 'forbidden') throw forbidden(bad.message);
+  if (bad.reason === 'unknown_datastream') throw badRequest(bad.message, { [stream]: 'unbekannt' });
+  throw badRequest(`Observation abgelehnt: ${bad.message}`, { result: bad.message });
+}
+
 export class Writer {
   readonly observations: CreatedObservation[] = [];
+  /** Observations of MultiDatastreams created on the way (published separately: no latest values). */
+  readonly multiObservations: CreatedObservation[] = [];
   /** Refusals of a write that is then rolled back: counted afterwards, outside the transaction. */
   rejections: RejectionCount[] = [];
   constructor(
@@ -161,11 +196,14 @@ export class Writer {
       Locations: 'SELECT city_id FROM sta_locations WHERE id = $1',
       Sensors: 'SELECT city_id FROM sta_sensors WHERE id = $1',
       Datastreams: 'SELECT city_id FROM sta_datastreams WHERE id = $1',
+      MultiDatastreams: 'SELECT city_id FROM sta_multi_datastreams WHERE id = $1',
     };
     if (set === 'Observations') {
       const r = await one<{ city_id: number }>(
         this.db,
-        sql`SELECT d.city_id FROM sta_observations o JOIN sta_datastreams d ON d.id = o.datastream_id WHERE o.id = ${id}`,
+        sql`SELECT COALESCE(d.city_id, m.city_id) AS city_id FROM sta_observations o
+            LEFT JOIN sta_datastreams d ON d.id = o.datastream_id
+            LEFT JOIN sta_multi_datastreams m ON m.id = o.multi_datastream_id WHERE o.id = ${id}`,
       );
       if (!r) throw notFound(`Observation(${id}) gibt es nicht`);
       return r.city_id;
@@ -236,21 +274,31 @@ export class Writer {
         return this.createHistoricalLocation(body);
       case 'Datastreams':
         return this.createDatastream(body, undefined);
+      case 'MultiDatastreams':
+        return this.createMultiDatastream(body, undefined);
       case 'Sensors':
         return this.createSensor(body, ctx.cityId);
       case 'ObservedProperties':
         return this.createObservedProperty(body);
       case 'Observations':
-        return this.createObservation(body, undefined);
+        return this.createObservation(body, {});
       case 'FeaturesOfInterest':
         return this.createFoi(body);
     }
   }
 
+  /** An existing entity by @iot.id, or a new one (deep insert). */
+  private async refOrCreate(
+    set: SetName,
+    v: Body,
+    ctx: { cityId?: number | undefined } = {},
+  ): Promise<number> {
+    const id = refId(v);
+    return id !== undefined ? this.ref(set, id) : this.create(set, v, ctx as { cityId?: number });
+  }
+
   private async locationOrRef(v: Body, cityId: number | undefined): Promise<number> {
-    return refId(v) !== undefined
-      ? this.ref('Locations', refId(v)!)
-      : this.create('Locations', v, { cityId });
+    return this.refOrCreate('Locations', v, { cityId });
   }
 
   private async createThing(body: Body): Promise<number> {
@@ -275,6 +323,12 @@ export class Writer {
         throw badRequest('Bestehende Datastreams lassen sich nicht an ein neues Thing hängen');
       checkKeys('Datastreams', d, 'Datastream');
       await this.createDatastream(d, id);
+    }
+    for (const d of list(body, 'MultiDatastreams', 'Thing')) {
+      if (refId(d) !== undefined)
+        throw badRequest('Bestehende MultiDatastreams lassen sich nicht an ein neues Thing hängen');
+      checkKeys('MultiDatastreams', d, 'MultiDatastream');
+      await this.createMultiDatastream(d, id);
     }
     await this.log('create', 'Things', id, cityId);
     return id;
@@ -400,26 +454,10 @@ export class Writer {
       throw badRequest('Datastream: unbekannter observationType', { observationType: 'unbekannt' });
     const unit = obj(body, 'unitOfMeasurement', 'Datastream');
     if (!unit) throw badRequest('Datastream: „unitOfMeasurement“ fehlt', { unitOfMeasurement: 'fehlt' });
-    let thing = thingFromParent;
-    if (thing === undefined) {
-      const t = body.Thing as Body | undefined;
-      if (!t) throw badRequest('Datastream: „Thing“ fehlt', { Thing: 'fehlt' });
-      thing = refId(t) !== undefined ? await this.ref('Things', refId(t)!) : await this.create('Things', t);
-    }
-    const cityId = (await this.cityOf('Things', thing))!;
-    if (!mayWrite(this.principal, cityId)) throw forbidden();
-    const s = body.Sensor as Body | undefined;
     const o = body.ObservedProperty as Body | undefined;
-    if (!s) throw badRequest('Datastream: „Sensor“ fehlt', { Sensor: 'fehlt' });
     if (!o) throw badRequest('Datastream: „ObservedProperty“ fehlt', { ObservedProperty: 'fehlt' });
-    const sensor =
-      refId(s) !== undefined
-        ? await this.ref('Sensors', refId(s)!)
-        : await this.create('Sensors', s, { cityId });
-    const op =
-      refId(o) !== undefined
-        ? await this.ref('ObservedProperties', refId(o)!)
-        : await this.create('ObservedProperties', o);
+    const { thing, cityId, sensor } = await this.thingAndSensor(body, 'Datastream', thingFromParent);
+    const op = await this.refOrCreate('ObservedProperties', o);
     const area = geo(body, 'observedArea', 'Datastream', false);
     const properties = obj(body, 'properties', 'Datastream');
     const row = await one<{ id: string }>(
@@ -435,14 +473,92 @@ export class Writer {
     await this.log('create', 'Datastreams', id, cityId);
     const obs = list(body, 'Observations', 'Datastream');
     for (const ob of obs) checkKeys('Observations', ob, 'Observation');
-    if (obs.length) await this.ingest(obs.map((ob) => this.observationInput(ob, id)));
+    if (obs.length)
+      await this.ingest(obs.map((ob) => this.observationInput(ob, { ds: id }) as ObservationInput));
     return id;
   }
 
-  observationInput(body: Body, datastreamId: number | undefined, foi?: number): ObservationInput {
-    const ds = datastreamId ?? refId(body.Datastream);
-    if (ds === undefined)
-      throw badRequest('Observation: „Datastream“ mit @iot.id fehlt', { Datastream: 'fehlt' });
+  /** The Thing (from the parent, by @iot.id or inline), its city, which the principal must write, and the Sensor. */
+  private async thingAndSensor(body: Body, where: string, thingFromParent: number | undefined) {
+    const t = body.Thing as Body | undefined;
+    if (thingFromParent === undefined && !t) throw badRequest(`${where}: „Thing“ fehlt`, { Thing: 'fehlt' });
+    const thing = thingFromParent ?? (await this.refOrCreate('Things', t!));
+    const cityId = (await this.cityOf('Things', thing))!;
+    if (!mayWrite(this.principal, cityId)) throw forbidden();
+    const s = body.Sensor as Body | undefined;
+    if (!s) throw badRequest(`${where}: „Sensor“ fehlt`, { Sensor: 'fehlt' });
+    const sensor = await this.refOrCreate('Sensors', s, { cityId });
+    return { thing, cityId, sensor };
+  }
+
+  private async createMultiDatastream(body: Body, thingFromParent: number | undefined): Promise<number> {
+    const where = 'MultiDatastream';
+    const name = str(body, 'name', where, true, 300)!;
+    if (str(body, 'observationType', where, true, 200) !== COMPLEX_OBSERVATION)
+      throw badRequest(`${where}: observationType muss ${COMPLEX_OBSERVATION} sein`, {
+        observationType: 'ungültig',
+      });
+    const types = list(body, 'multiObservationDataTypes', where) as unknown[];
+    const units = list(body, 'unitOfMeasurements', where) as unknown[];
+    const ops = list(body, 'ObservedProperties', where);
+    if (!types.every((x) => (Object.values(OBSERVATION_TYPES) as unknown[]).includes(x)))
+      throw badRequest(`${where}: unbekannter Typ in multiObservationDataTypes`, {
+        multiObservationDataTypes: 'unbekannt',
+      });
+    if (!units.every((u) => u !== null && typeof u === 'object' && !Array.isArray(u)))
+      throw badRequest(`${where}: unitOfMeasurements muss eine Liste von JSON-Objekten sein`, {
+        unitOfMeasurements: 'ungültig',
+      });
+    if (!ops.length || types.length !== ops.length || units.length !== ops.length)
+      throw badRequest(
+        `${where}: ObservedProperties, multiObservationDataTypes und unitOfMeasurements brauchen gleich viele Einträge (mindestens einen)`,
+        { ObservedProperties: 'Anzahl' },
+      );
+    const { thing, cityId, sensor } = await this.thingAndSensor(body, where, thingFromParent);
+    const opIds: number[] = [];
+    for (const o of ops) opIds.push(await this.refOrCreate('ObservedProperties', o));
+    if (new Set(opIds).size !== opIds.length)
+      throw badRequest(`${where}: jede ObservedProperty nur einmal`, { ObservedProperties: 'doppelt' });
+    const area = geo(body, 'observedArea', where, false);
+    const properties = obj(body, 'properties', where);
+    const row = await one<{ id: string }>(
+      this.db,
+      sql`INSERT INTO sta_multi_datastreams (city_id, thing_id, sensor_id, name, description, observation_type,
+            multi_observation_data_types, unit_of_measurements, observed_area, properties)
+          VALUES (${cityId}, ${thing}, ${sensor}, ${name}, ${str(body, 'description', where, false) ?? ''},
+            ${COMPLEX_OBSERVATION}, ${JSON.stringify(types)}::jsonb, ${JSON.stringify(units)}::jsonb,
+            ${area ? sql`ST_SetSRID(ST_GeomFromGeoJSON(${geomOf(area)}), 4326)` : sql`NULL`},
+            ${properties ? JSON.stringify(properties) : null}::jsonb) RETURNING id`,
+    );
+    const id = Number(row!.id);
+    await this.db.execute(sql`INSERT INTO sta_multi_datastream_observed_properties
+      (multi_datastream_id, observed_property_id, position)
+      SELECT ${id}, op, ord - 1 FROM unnest(${sql.param(opIds)}::bigint[]) WITH ORDINALITY AS x(op, ord)`);
+    await this.log('create', 'MultiDatastreams', id, cityId);
+    const obs = list(body, 'Observations', where);
+    for (const ob of obs) checkKeys('Observations', ob, 'Observation');
+    if (obs.length)
+      await this.ingestMulti(
+        obs.map((ob) => this.observationInput(ob, { mds: id }) as MultiObservationInput),
+      );
+    return id;
+  }
+
+  /** stream: the parent (Datastream or MultiDatastream) the body arrived under, if any. */
+  observationInput(
+    body: Body,
+    stream: { ds?: number; mds?: number },
+    foi?: number,
+  ): ObservationInput | MultiObservationInput {
+    const ds = stream.ds ?? refId(body.Datastream);
+    const mds = stream.mds ?? refId(body.MultiDatastream);
+    if ((ds === undefined) === (mds === undefined))
+      throw badRequest(
+        'Observation: genau eines von „Datastream“ und „MultiDatastream“ mit @iot.id angeben',
+        {
+          Datastream: 'fehlt',
+        },
+      );
     const time = (k: string) => {
       const v = body[k];
       if (v === undefined || v === null) return undefined;
@@ -451,7 +567,7 @@ export class Writer {
     };
     if (!('result' in body)) throw badRequest('Observation: „result“ fehlt', { result: 'fehlt' });
     return {
-      datastreamId: ds,
+      ...(ds !== undefined ? { datastreamId: ds } : { multiDatastreamId: mds! }),
       phenomenonTime: time('phenomenonTime'),
       resultTime: time('resultTime'),
       result: body.result,
@@ -465,17 +581,19 @@ export class Writer {
   async ingest(inputs: ObservationInput[]): Promise<CreatedObservation[]> {
     const r = await ingestObservations(this.db, inputs, this.principal);
     this.rejections = r.rejections;
-    const bad = r.results.find((x) => !x.ok);
-    if (bad && !bad.ok) {
-      if (bad.reason === 'forbidden') throw forbidden(bad.message);
-      if (bad.reason === 'unknown_datastream') throw badRequest(bad.message, { Datastream: 'unbekannt' });
-      throw badRequest(`Observation abgelehnt: ${bad.message}`, { result: bad.message });
-    }
+    throwRefusal(r.results, 'Datastream');
     this.observations.push(...r.created);
     return r.created;
   }
 
-  private async createObservation(body: Body, datastreamId: number | undefined): Promise<number> {
+  async ingestMulti(inputs: MultiObservationInput[]): Promise<CreatedObservation[]> {
+    const r = await ingestMultiObservations(this.db, inputs, this.principal);
+    throwRefusal(r.results, 'MultiDatastream');
+    this.multiObservations.push(...r.created);
+    return r.created;
+  }
+
+  private async createObservation(body: Body, stream: { ds?: number; mds?: number }): Promise<number> {
     let foi: number | undefined;
     const f = body.FeatureOfInterest as Body | undefined;
     if (f)
@@ -483,7 +601,9 @@ export class Writer {
         refId(f) !== undefined
           ? await this.ref('FeaturesOfInterest', refId(f)!)
           : await this.create('FeaturesOfInterest', f);
-    const created = await this.ingest([this.observationInput(body, datastreamId, foi)]);
+    const input = this.observationInput(body, stream, foi);
+    const created =
+      'multiDatastreamId' in input ? await this.ingestMulti([input]) : await this.ingest([input]);
     if (foi === undefined) {
       const has = await one<{ f: string | null }>(
         this.db,
@@ -501,6 +621,7 @@ export class Writer {
     checkKeys(set, body, set);
     const cityId = await this.assertMayChange(set, id);
     const sets: ReturnType<typeof sql>[] = [];
+    /** A Datastream's observation being changed: its rollups and latest value follow. */
     let oldObservation: { ds: number; time: Date } | undefined;
     const text = (key: string, col: string, required = false, max = 2000) => {
       if (!(key in body)) return;
@@ -540,9 +661,27 @@ export class Writer {
       case 'HistoricalLocations':
         if ('time' in body) sets.push(sql`time = ${str(body, 'time', set, true, 40)!}::timestamptz`);
         break;
+      case 'MultiDatastreams':
       case 'Datastreams':
         if ('observationType' in body) throw badRequest('observationType lässt sich nicht ändern');
-        json('unitOfMeasurement', 'unit_of_measurement');
+        if (set === 'MultiDatastreams') {
+          // Stored results are arrays of this shape: types and properties stay as they are.
+          for (const k of ['multiObservationDataTypes', 'ObservedProperties'])
+            if (k in body) throw badRequest(`${k} lässt sich nicht ändern`);
+          if ('unitOfMeasurements' in body) {
+            const units = list(body, 'unitOfMeasurements', set);
+            const n = await one<{ n: number }>(
+              this.db,
+              sql`SELECT jsonb_array_length(multi_observation_data_types) AS n FROM sta_multi_datastreams WHERE id = ${id}`,
+            );
+            if (
+              units.length !== Number(n!.n) ||
+              !units.every((u) => u && typeof u === 'object' && !Array.isArray(u))
+            )
+              throw badRequest(`unitOfMeasurements: eine Liste von ${n!.n} JSON-Objekten erwartet`);
+            sets.push(sql`unit_of_measurements = ${JSON.stringify(units)}::jsonb`);
+          }
+        } else json('unitOfMeasurement', 'unit_of_measurement');
         geomCol('observedArea', null, 'observed_area');
         for (const [k, col, s] of [
           ['Sensor', 'sensor_id', 'Sensors'],
@@ -556,13 +695,24 @@ export class Writer {
         }
         break;
       case 'Observations': {
-        const cur = await one<{ datastream_id: string; observation_type: string; t: string | Date }>(
+        const cur = await one<{
+          datastream_id: string | null;
+          observation_type: string;
+          types: string[] | null;
+          t: string | Date;
+        }>(
           this.db,
-          sql`SELECT o.datastream_id, d.observation_type, o.phenomenon_time AS t FROM sta_observations o JOIN sta_datastreams d ON d.id = o.datastream_id WHERE o.id = ${id}`,
+          sql`SELECT o.datastream_id, d.observation_type, m.multi_observation_data_types AS types,
+                o.phenomenon_time AS t FROM sta_observations o
+              LEFT JOIN sta_datastreams d ON d.id = o.datastream_id
+              LEFT JOIN sta_multi_datastreams m ON m.id = o.multi_datastream_id WHERE o.id = ${id}`,
         );
-        oldObservation = { ds: Number(cur!.datastream_id), time: new Date(cur!.t) };
+        if (cur!.datastream_id !== null)
+          oldObservation = { ds: Number(cur!.datastream_id), time: new Date(cur!.t) };
         if ('result' in body) {
-          const check = resultTypeError(cur!.observation_type, body.result);
+          const check = cur!.types
+            ? multiResultError(cur!.types, body.result)
+            : resultTypeError(cur!.observation_type, body.result);
           if (check) throw badRequest(`Observation abgelehnt: ${check}`, { result: check });
           const n = typeof body.result === 'number' ? body.result : null;
           sets.push(
@@ -582,8 +732,8 @@ export class Writer {
         if ('resultQuality' in body)
           sets.push(sql`result_quality = ${JSON.stringify(body.resultQuality ?? null)}::jsonb`);
         if ('parameters' in body) json('parameters', 'parameters');
-        if ('Datastream' in body)
-          throw badRequest('Der Datastream einer Observation lässt sich nicht ändern');
+        if ('Datastream' in body || 'MultiDatastream' in body)
+          throw badRequest('Der (Multi)Datastream einer Observation lässt sich nicht ändern');
         if ('FeatureOfInterest' in body)
           sets.push(
             sql`feature_of_interest_id = ${await this.ref('FeaturesOfInterest', refId(body.FeatureOfInterest) ?? 0)}`,
@@ -620,14 +770,21 @@ export class Writer {
   async remove(set: SetName, id: number): Promise<void> {
     const cityId = await this.assertMayChange(set, id);
     if (set === 'Observations') {
-      const r = await one<{ ds: string; t: string | Date }>(
+      const r = await one<{ ds: string | null; t: string | Date }>(
         this.db,
         sql`DELETE FROM sta_observations WHERE id = ${id} RETURNING datastream_id AS ds, phenomenon_time AS t`,
       );
+      // MultiDatastreams have no latest values and rollups.
+      if (r!.ds === null) return;
       await recomputeLatest(this.db, Number(r!.ds));
       await rebuildRollups(this.db, Number(r!.ds), new Date(r!.t), new Date(r!.t));
       return;
     }
+    // A MultiDatastream without one of its ObservedProperties would no longer fit its results; as a
+    // Datastream goes with its ObservedProperty, so does it.
+    if (set === 'ObservedProperties')
+      await this.db.execute(sql`DELETE FROM sta_multi_datastreams WHERE id IN (SELECT multi_datastream_id
+        FROM sta_multi_datastream_observed_properties WHERE observed_property_id = ${id})`);
     await this.db.execute(sql`DELETE FROM ${sql.raw(TABLE[set])} WHERE id = ${id}`);
     await this.log('delete', set, id, cityId);
   }

@@ -11,8 +11,11 @@ import { ENTITIES, SET_NAMES, type SetName } from './model.ts';
 import {
   type CreatedObservation,
   countRejections,
+  type IngestResult,
+  ingestMultiObservations,
   ingestObservations,
   MAX_BATCH,
+  type MultiObservationInput,
   type ObservationInput,
   type Principal,
   principalForKey,
@@ -30,6 +33,7 @@ const CONFORMANCE = [
   'http://www.opengis.net/spec/iot_sensing/1.1/req/data-array/data-array',
   'http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/observations-creation',
   'http://www.opengis.net/spec/iot_sensing/1.1/req/receive-updates-via-mqtt/receive-updates',
+  'http://www.opengis.net/spec/iot_sensing/1.1/req/multi-datastream',
 ];
 
 /** API key or staff session; anything else may only read. */
@@ -64,6 +68,7 @@ function linkToParent(body: Record<string, unknown>, target: SetName, parent: { 
 
 export interface DataArrayItem {
   Datastream?: { '@iot.id'?: unknown };
+  MultiDatastream?: { '@iot.id'?: unknown };
   components?: unknown;
   dataArray?: unknown;
 }
@@ -78,13 +83,25 @@ const COMPONENTS = new Set([
   'FeatureOfInterest/id',
 ]);
 
-/** The dataArray extension: [{Datastream, components, dataArray}] → flat inputs, with their row index. */
-export function fromDataArray(body: unknown): ObservationInput[] {
+export interface DataArrayInputs {
+  /** Rows of Datastreams. */
+  inputs: ObservationInput[];
+  /** Rows of MultiDatastreams. */
+  multi: MultiObservationInput[];
+  /** Only with multi rows: per item, whose rows and how many (to answer in the order of the request). */
+  blocks?: { multi: boolean; n: number }[];
+}
+
+/** The dataArray extension: [{Datastream or MultiDatastream, components, dataArray}] → flat inputs. */
+export function fromDataArray(body: unknown): DataArrayInputs {
   if (!Array.isArray(body)) throw badRequest('CreateObservations erwartet eine Liste');
   const out: ObservationInput[] = [];
+  const blocks: { multi: boolean; n: number }[] = [];
   for (const [i, item] of (body as DataArrayItem[]).entries()) {
-    const ds = Number(item?.Datastream?.['@iot.id']);
-    if (!Number.isSafeInteger(ds)) throw badRequest(`Eintrag ${i + 1}: Datastream mit @iot.id fehlt`);
+    const isMulti = item?.MultiDatastream !== undefined;
+    const ds = Number((isMulti ? item.MultiDatastream : item?.Datastream)?.['@iot.id']);
+    if (!Number.isSafeInteger(ds))
+      throw badRequest(`Eintrag ${i + 1}: Datastream oder MultiDatastream mit @iot.id fehlt`);
     const comps = item.components;
     if (
       !Array.isArray(comps) ||
@@ -111,8 +128,26 @@ export function fromDataArray(body: unknown): ObservationInput[] {
           v['FeatureOfInterest/id'] === undefined ? undefined : Number(v['FeatureOfInterest/id']),
       });
     }
+    blocks.push({ multi: isMulti, n: (item.dataArray as unknown[]).length });
   }
   if (out.length > MAX_BATCH) throw new HttpError(413, `Höchstens ${MAX_BATCH} Werte je Anfrage`);
+  return blocks.some((b) => b.multi) ? splitMulti(out, blocks) : { inputs: out, multi: [] };
+}
+
+/** Rows of MultiDatastream items were parsed like a Datastream's (the id in datastreamId): move them over. */
+function splitMulti(rows: ObservationInput[], blocks: { multi: boolean; n: number }[]): DataArrayInputs {
+  const out: DataArrayInputs = { inputs: [], multi: [], blocks };
+  let k = 0;
+  for (const b of blocks) {
+    for (const row of rows.slice(k, k + b.n)) {
+      if (!b.multi) out.inputs.push(row);
+      else {
+        const { datastreamId, ...rest } = row;
+        out.multi.push({ ...rest, multiDatastreamId: datastreamId });
+      }
+    }
+    k += b.n;
+  }
   return out;
 }
 
@@ -150,6 +185,7 @@ export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) 
   async function write<T>(request: FastifyRequest, fn: (w: Writer) => Promise<T>): Promise<T> {
     const principal = await principalOf(db, request);
     let created: CreatedObservation[] = [];
+    let createdMulti: CreatedObservation[] = [];
     let writer: Writer | undefined;
     let result: T;
     try {
@@ -157,6 +193,7 @@ export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) 
         writer = new Writer(tx as unknown as Db, principal);
         const r = await fn(writer);
         created = writer.observations;
+        createdMulti = writer.multiObservations;
         return r;
       });
     } catch (err) {
@@ -164,6 +201,7 @@ export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) 
       throw err;
     }
     await hub.published(created);
+    hub.publishedMulti(createdMulti);
     return result;
   }
 
@@ -182,7 +220,14 @@ export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) 
     reply.header('cache-control', 'no-cache');
     switch (r.kind) {
       case 'collection': {
-        const { estimated, ...c } = await readCollection(ctx(), r.def, r.cond, raw, `${base()}/${path}`);
+        const { estimated, ...c } = await readCollection(
+          ctx(),
+          r.def,
+          r.cond,
+          raw,
+          `${base()}/${path}`,
+          r.order,
+        );
         if (estimated) reply.header('x-count-estimated', 'true');
         return json(reply, 200, c);
       }
@@ -206,6 +251,7 @@ export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) 
           r.cond,
           { ...raw, $select: 'id' },
           `${base()}/${path}`,
+          r.order,
         );
         if (estimated) reply.header('x-count-estimated', 'true');
         return json(reply, 200, {
@@ -221,16 +267,25 @@ export async function staRoutes(app: FastifyInstance, opts: { hub: SensorHub }) 
     { schema: { hide: true }, config: WRITE_LIMIT },
     async (request, reply) => {
       const principal = await principalOf(db, request);
-      const inputs = fromDataArray(request.body);
-      const r = await db.transaction(async (tx) =>
-        ingestObservations(tx as unknown as Db, inputs, principal),
-      );
+      const { inputs, multi, blocks } = fromDataArray(request.body);
+      const [r, m] = await db.transaction(async (tx) => [
+        await ingestObservations(tx as unknown as Db, inputs, principal),
+        multi.length ? await ingestMultiObservations(tx as unknown as Db, multi, principal) : undefined,
+      ]);
       await hub.published(r.created);
-      return json(
-        reply,
-        201,
-        r.results.map((x) => (x.ok ? `${base()}/Observations(${x.observation.id})` : 'error')),
-      );
+      const link = (x: IngestResult['results'][number]) =>
+        x.ok ? `${base()}/Observations(${x.observation.id})` : 'error';
+      if (!m || !blocks) return json(reply, 201, r.results.map(link));
+      // Answers in the order of the request's items.
+      hub.publishedMulti(m.created);
+      const out: string[] = [];
+      const next = { d: 0, m: 0 };
+      for (const b of blocks) {
+        const [list, k] = b.multi ? [m.results, 'm' as const] : [r.results, 'd' as const];
+        for (const x of list.slice(next[k], next[k] + b.n)) out.push(link(x));
+        next[k] += b.n;
+      }
+      return json(reply, 201, out);
     },
   );
 
