@@ -52,6 +52,21 @@ function multipart(
   };
 }
 
+/** A staff form post to the layer admin, as the agent (CSRF token filled in). */
+function postLayer(
+  agent: Agent,
+  fields: Record<string, string>,
+  file?: { name: string; filename: string; type: string; data: Buffer },
+) {
+  const mp = multipart({ _csrf: agent.csrf, ...fields }, file);
+  return t.app.inject({
+    method: 'POST',
+    url: '/admin/karte',
+    payload: mp.payload,
+    headers: { ...mp.headers, cookie: agent.cookie },
+  });
+}
+
 let t: TestApp;
 let citizen: Agent;
 let other: Agent;
@@ -484,9 +499,9 @@ describe('admin layers', () => {
   });
 
   test('an Aalen admin uploads a GeoJSON layer; it is on the map, in the list and in the catalog', async () => {
-    const mp = multipart(
+    const res = await postLayer(
+      aalenAdmin,
       {
-        _csrf: aalenAdmin.csrf,
         city: 'aalen',
         kind: 'upload',
         title: 'Sitzbänke',
@@ -498,12 +513,6 @@ describe('admin layers', () => {
       },
       { name: 'file', filename: 'b.geojson', type: 'application/geo+json', data: Buffer.from(geojson) },
     );
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/admin/karte',
-      payload: mp.payload,
-      headers: { ...mp.headers, cookie: aalenAdmin.cookie },
-    });
     assert.equal(res.statusCode, 303, res.body.slice(0, 500));
     const { cities } = await t.app.tenancy();
     const layer = (await listLayers({ db: t.database.db, city: cities[0], cities })).find(
@@ -521,9 +530,9 @@ describe('admin layers', () => {
   });
 
   test('broken GeoJSON → 422 with the reason; Heidenheim moderator may not create layers', async () => {
-    const mp = multipart(
+    const res = await postLayer(
+      aalenAdmin,
       {
-        _csrf: aalenAdmin.csrf,
         city: 'aalen',
         kind: 'upload',
         title: 'Kaputt',
@@ -540,32 +549,18 @@ describe('admin layers', () => {
         ),
       },
     );
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/admin/karte',
-      payload: mp.payload,
-      headers: { ...mp.headers, cookie: aalenAdmin.cookie },
-    });
     assert.equal(res.statusCode, 422);
     assert.match(res.body, /keine gültige Geometrie/);
-    const mp2 = multipart({
-      _csrf: heidenheimMod.csrf,
+    const res2 = await postLayer(heidenheimMod, {
       city: 'heidenheim',
       kind: 'contributions',
       title: 'X',
       slug: 'xx',
       question: 'Wo?',
     });
-    const res2 = await t.app.inject({
-      method: 'POST',
-      url: '/admin/karte',
-      payload: mp2.payload,
-      headers: { ...mp2.headers, cookie: heidenheimMod.cookie },
-    });
     assert.equal(res2.statusCode, 403);
     // A colour that is not #rrggbb: the picker is marked invalid and points at its message.
-    const mp3 = multipart({
-      _csrf: aalenAdmin.csrf,
+    const res3 = await postLayer(aalenAdmin, {
       city: 'aalen',
       kind: 'contributions',
       title: 'Farblos',
@@ -573,12 +568,6 @@ describe('admin layers', () => {
       question: 'Wo?',
       color: 'rot',
       license: 'http://dcat-ap.de/def/licenses/dl-by-de/2.0',
-    });
-    const res3 = await t.app.inject({
-      method: 'POST',
-      url: '/admin/karte',
-      payload: mp3.payload,
-      headers: { ...mp3.headers, cookie: aalenAdmin.cookie },
     });
     assert.equal(res3.statusCode, 422);
     assert.match(

@@ -167,6 +167,18 @@ describe('SensorThings MultiDatastreams', () => {
       assert.equal(res.statusCode, 400, res.body);
       assert.match(res.body, message);
     }
+    // Times follow the same rule as for Datastreams.
+    for (const [phenomenonTime, message] of [
+      ['gestern', /Zeitangabe ungültig/],
+      ['2999-01-01T00:00:00Z', /in der Zukunft/],
+    ] as const) {
+      const res = await req('POST', `MultiDatastreams(${mdsId})/Observations`, {
+        phenomenonTime,
+        result: [1, 2],
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.match(res.body, message);
+    }
     // A missing component is null.
     const ok = await req('POST', 'Observations', {
       phenomenonTime: '2026-01-10T11:00:00Z',
@@ -279,6 +291,10 @@ describe('SensorThings MultiDatastreams', () => {
     });
     assert.equal(patched.statusCode, 200, patched.body);
     assert.equal(patched.json().unitOfMeasurements[0].symbol, 'K');
+    const short = await req('PATCH', `MultiDatastreams(${mdsId})`, {
+      unitOfMeasurements: [{ name: 'Kelvin' }],
+    });
+    assert.match(short.body, /Liste von 2 JSON-Objekten/);
     for (const body of [
       { unitOfMeasurements: [{ name: 'Kelvin' }] },
       { observationType: COMPLEX_OBSERVATION },

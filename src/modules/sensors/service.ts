@@ -186,6 +186,31 @@ export function resultTypeError(type: string, result: unknown): string | undefin
   }
 }
 
+type Span = { start: number; end: number | null };
+
+/**
+ * The phenomenon and result time of an input (phenomenonTime defaults to now), or why they are refused:
+ * unparsable, or beyond the tolerance into the future. One rule for Datastreams and MultiDatastreams.
+ */
+function timesOf(
+  input: Pick<ObservationInput, 'phenomenonTime' | 'resultTime'>,
+  now: Span,
+  limit: number,
+): { time: Span; resultTime: Span | undefined } | { reason: 'invalid' | 'future'; message: string } {
+  const time = input.phenomenonTime === undefined ? now : parseTime(input.phenomenonTime);
+  const resultTime = input.resultTime ? parseTime(input.resultTime) : undefined;
+  if (!time || (input.resultTime && (!resultTime || resultTime.end !== null)))
+    return { reason: 'invalid', message: 'Zeitangabe ungültig (ISO 8601 mit Zeitzone erwartet)' };
+  if ((time.end ?? time.start) > limit || (resultTime && resultTime.start > limit))
+    return { reason: 'future', message: 'Zeitpunkt liegt in der Zukunft' };
+  return { time, resultTime };
+}
+
+/** The FeatureOfInterest of the Thing of stream alias s (its first Location's), if there is one yet. */
+const thingFoi = (s: string) =>
+  sql.raw(`(SELECT f.id FROM sta_thing_locations tl JOIN sta_features_of_interest f ON f.location_id = tl.location_id
+    WHERE tl.thing_id = ${s}.thing_id ORDER BY tl.location_id LIMIT 1)`);
+
 /** Why a MultiDatastream's result does not fit its multiObservationDataTypes (null: no value). */
 export function multiResultError(types: string[], result: unknown): string | undefined {
   if (!Array.isArray(result) || result.length !== types.length)
@@ -258,9 +283,7 @@ export async function ingestObservations(
     (
       await rows<DsMeta & { foi: string | number | null }>(
         db,
-        sql`SELECT d.id, d.city_id, d.thing_id, d.observation_type,
-              (SELECT f.id FROM sta_thing_locations tl JOIN sta_features_of_interest f ON f.location_id = tl.location_id
-               WHERE tl.thing_id = d.thing_id ORDER BY tl.location_id LIMIT 1) AS foi
+        sql`SELECT d.id, d.city_id, d.thing_id, d.observation_type, ${thingFoi('d')} AS foi
             FROM sta_datastreams d WHERE d.id = ANY(${sql.param(ids.length ? ids : [-1])}::bigint[])`,
       )
     ).map((m) => [
@@ -305,16 +328,12 @@ export async function ingestObservations(
       reject(ds, 'type', typeError);
       continue;
     }
-    const time = input.phenomenonTime === undefined ? nowTime : parseTime(input.phenomenonTime);
-    const resultTime = input.resultTime ? parseTime(input.resultTime) : undefined;
-    if (!time || (input.resultTime && (!resultTime || resultTime.end !== null))) {
-      reject(ds, 'invalid', 'Zeitangabe ungültig (ISO 8601 mit Zeitzone erwartet)');
+    const times = timesOf(input, nowTime, limit);
+    if ('reason' in times) {
+      reject(ds, times.reason, times.message);
       continue;
     }
-    if ((time.end ?? time.start) > limit || (resultTime && resultTime.start > limit)) {
-      reject(ds, 'future', 'Zeitpunkt liegt in der Zukunft');
-      continue;
-    }
+    const { time, resultTime } = times;
     results.push(undefined as never);
     valid.push({
       index,
@@ -439,9 +458,7 @@ export async function ingestMultiObservations(
         foi: string | number | null;
       }>(
         db,
-        sql`SELECT m.id, m.city_id, m.thing_id, m.multi_observation_data_types AS types,
-              (SELECT f.id FROM sta_thing_locations tl JOIN sta_features_of_interest f ON f.location_id = tl.location_id
-               WHERE tl.thing_id = m.thing_id ORDER BY tl.location_id LIMIT 1) AS foi
+        sql`SELECT m.id, m.city_id, m.thing_id, m.multi_observation_data_types AS types, ${thingFoi('m')} AS foi
             FROM sta_multi_datastreams m WHERE m.id = ANY(${sql.param(ids.length ? ids : [-1])}::bigint[])`,
       )
     ).map((m) => [Number(m.id), { ...m, foi: m.foi === null ? null : Number(m.foi) }]),
@@ -456,6 +473,7 @@ export async function ingestMultiObservations(
     foi: number | null;
   }[] = [];
   const limit = now.getTime() + FUTURE_TOLERANCE_MS;
+  const nowTime = { start: now.getTime(), end: null };
   const fail = (reason: RejectReason, message: string) => results.push({ ok: false, reason, message });
   for (const [index, input] of inputs.entries()) {
     const meta = metas.get(input.multiDatastreamId);
@@ -468,23 +486,21 @@ export async function ingestMultiObservations(
       continue;
     }
     const typeError = multiResultError(meta.types, input.result);
-    const time =
-      input.phenomenonTime === undefined
-        ? { start: now.getTime(), end: null }
-        : parseTime(input.phenomenonTime);
-    const rt = input.resultTime ? parseTime(input.resultTime) : undefined;
-    if (typeError) fail('type', typeError);
-    else if (!time || (input.resultTime && (!rt || rt.end !== null)))
-      fail('invalid', 'Zeitangabe ungültig (ISO 8601 mit Zeitzone erwartet)');
-    else if ((time.end ?? time.start) > limit || (rt && rt.start > limit))
-      fail('future', 'Zeitpunkt liegt in der Zukunft');
-    else {
-      results.push(undefined as never);
-      if (input.featureOfInterestId === undefined && meta.foi === null)
-        meta.foi = (await createFoiForThing(db, Number(meta.thing_id))) ?? null;
-      const foi = input.featureOfInterestId ?? meta.foi;
-      valid.push({ index, input, start: time.start, end: time.end, rt: rt?.start ?? null, foi });
+    if (typeError) {
+      fail('type', typeError);
+      continue;
     }
+    const times = timesOf(input, nowTime, limit);
+    if ('reason' in times) {
+      fail(times.reason, times.message);
+      continue;
+    }
+    results.push(undefined as never);
+    if (input.featureOfInterestId === undefined && meta.foi === null)
+      meta.foi = (await createFoiForThing(db, Number(meta.thing_id))) ?? null;
+    const foi = input.featureOfInterestId ?? meta.foi;
+    const { time, resultTime } = times;
+    valid.push({ index, input, start: time.start, end: time.end, rt: resultTime?.start ?? null, foi });
   }
   const created: CreatedObservation[] = [];
   if (!valid.length) return { results, created };

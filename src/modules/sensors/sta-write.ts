@@ -170,6 +170,20 @@ function list(body: Body, key: string, where: string): Body[] {
   return v as Body[];
 }
 
+/** A MultiDatastream's unitOfMeasurements: a list of JSON objects (n of them, where the count is fixed). */
+function unitList(body: Body, where: string, n?: number): Body[] {
+  const units = list(body, 'unitOfMeasurements', where);
+  if (
+    (n !== undefined && units.length !== n) ||
+    !units.every((u) => u && typeof u === 'object' && !Array.isArray(u))
+  )
+    throw badRequest(
+      `${where}: unitOfMeasurements muss eine Liste von ${n === undefined ? '' : `${n} `}JSON-Objekten sein`,
+      { unitOfMeasurements: 'ungültig' },
+    );
+  return units;
+}
+
 /** The first refused observation of a write as its HTTP error: the whole request fails. */
 function throwRefusal(results: IngestResult['results'], stream: 'Datastream' | 'MultiDatastream') {
   const bad = results.find((x) => !x.ok);
@@ -297,16 +311,12 @@ export class Writer {
     return id !== undefined ? this.ref(set, id) : this.create(set, v, ctx as { cityId?: number });
   }
 
-  private async locationOrRef(v: Body, cityId: number | undefined): Promise<number> {
-    return this.refOrCreate('Locations', v, { cityId });
-  }
-
   private async createThing(body: Body): Promise<number> {
     const name = str(body, 'name', 'Thing', true, 300)!;
     const description = str(body, 'description', 'Thing', false) ?? '';
     const properties = obj(body, 'properties', 'Thing');
     const locs: number[] = [];
-    for (const l of list(body, 'Locations', 'Thing')) locs.push(await this.locationOrRef(l, undefined));
+    for (const l of list(body, 'Locations', 'Thing')) locs.push(await this.refOrCreate('Locations', l));
     let cityId: number | undefined;
     if (locs.length) cityId = (await this.cityOf('Locations', locs[0]!)) ?? undefined;
     cityId ??= this.singleCity('Thing');
@@ -397,7 +407,7 @@ export class Writer {
     );
     const id = Number(row!.id);
     for (const l of list(body, 'Locations', 'HistoricalLocation')) {
-      const loc = await this.locationOrRef(l, undefined);
+      const loc = await this.refOrCreate('Locations', l);
       await this.db.execute(
         sql`INSERT INTO sta_historical_location_locations VALUES (${id}, ${loc}) ON CONFLICT DO NOTHING`,
       );
@@ -499,15 +509,11 @@ export class Writer {
         observationType: 'ungültig',
       });
     const types = list(body, 'multiObservationDataTypes', where) as unknown[];
-    const units = list(body, 'unitOfMeasurements', where) as unknown[];
+    const units = unitList(body, where);
     const ops = list(body, 'ObservedProperties', where);
     if (!types.every((x) => (Object.values(OBSERVATION_TYPES) as unknown[]).includes(x)))
       throw badRequest(`${where}: unbekannter Typ in multiObservationDataTypes`, {
         multiObservationDataTypes: 'unbekannt',
-      });
-    if (!units.every((u) => u !== null && typeof u === 'object' && !Array.isArray(u)))
-      throw badRequest(`${where}: unitOfMeasurements muss eine Liste von JSON-Objekten sein`, {
-        unitOfMeasurements: 'ungültig',
       });
     if (!ops.length || types.length !== ops.length || units.length !== ops.length)
       throw badRequest(
@@ -594,13 +600,8 @@ export class Writer {
   }
 
   private async createObservation(body: Body, stream: { ds?: number; mds?: number }): Promise<number> {
-    let foi: number | undefined;
     const f = body.FeatureOfInterest as Body | undefined;
-    if (f)
-      foi =
-        refId(f) !== undefined
-          ? await this.ref('FeaturesOfInterest', refId(f)!)
-          : await this.create('FeaturesOfInterest', f);
+    const foi = f ? await this.refOrCreate('FeaturesOfInterest', f) : undefined;
     const input = this.observationInput(body, stream, foi);
     const created =
       'multiDatastreamId' in input ? await this.ingestMulti([input]) : await this.ingest([input]);
@@ -669,16 +670,11 @@ export class Writer {
           for (const k of ['multiObservationDataTypes', 'ObservedProperties'])
             if (k in body) throw badRequest(`${k} lässt sich nicht ändern`);
           if ('unitOfMeasurements' in body) {
-            const units = list(body, 'unitOfMeasurements', set);
             const n = await one<{ n: number }>(
               this.db,
               sql`SELECT jsonb_array_length(multi_observation_data_types) AS n FROM sta_multi_datastreams WHERE id = ${id}`,
             );
-            if (
-              units.length !== Number(n!.n) ||
-              !units.every((u) => u && typeof u === 'object' && !Array.isArray(u))
-            )
-              throw badRequest(`unitOfMeasurements: eine Liste von ${n!.n} JSON-Objekten erwartet`);
+            const units = unitList(body, 'MultiDatastream', Number(n!.n));
             sets.push(sql`unit_of_measurements = ${JSON.stringify(units)}::jsonb`);
           }
         } else json('unitOfMeasurement', 'unit_of_measurement');
@@ -744,7 +740,7 @@ export class Writer {
         if ('Locations' in body) {
           const locs: number[] = [];
           for (const l of list(body, 'Locations', 'Thing'))
-            locs.push(await this.locationOrRef(l, cityId ?? undefined));
+            locs.push(await this.refOrCreate('Locations', l, { cityId: cityId ?? undefined }));
           await this.setLocations(id, locs);
         }
         break;
